@@ -1,0 +1,253 @@
+// Where the run's RabbitMQ comes from: the broker named by RABBITMQ_URL (in a vhost of the run's
+// own), or a private node of Debian's rabbitmq-server started in a temporary directory.
+import { execFile, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import amqp from "amqplib";
+import { describeError, HarnessError } from "../core/errors.ts";
+import { orphaned, remember } from "../core/leftovers.ts";
+import { freePort } from "../core/ports.ts";
+import { sleep } from "../core/time.ts";
+
+const run = promisify(execFile);
+const RABBITMQ_SERVER = process.env.GAMEDAY_RABBITMQ_SERVER ?? "/usr/lib/rabbitmq/bin/rabbitmq-server";
+
+export interface Broker extends AsyncDisposable {
+  /** AMQP URL of the run's vhost. Carries credentials: never print it, print `display`. */
+  readonly url: string;
+  readonly display: string;
+  readonly vhost: string;
+  readonly origin: "private node" | "RABBITMQ_URL";
+  /** Milliseconds from the start of provisioning until the broker accepted connections. */
+  readonly bootMs: number;
+  dispose(): Promise<void>;
+}
+
+/** The URL with its password replaced, for logs and reports. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}
+
+export function withVhost(url: string, vhost: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${encodeURIComponent(vhost)}`;
+  return parsed.toString();
+}
+
+async function canConnect(url: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const connection = await amqp.connect(url, { timeout: timeoutMs });
+    connection.on("error", () => undefined);
+    await connection.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface ProvisionOptions {
+  runId: string;
+  /** RABBITMQ_URL, if the user gave one. */
+  sharedUrl?: string | undefined;
+  log?: ((line: string) => void) | undefined;
+}
+
+export async function provisionBroker(options: ProvisionOptions): Promise<Broker> {
+  const log = options.log ?? (() => undefined);
+  const started = performance.now();
+  if (options.sharedUrl) {
+    if (await canConnect(options.sharedUrl, 3_000)) {
+      const vhost = `gameday-${options.runId}`;
+      const broker = await isolatedVhost(options.sharedUrl, vhost);
+      return { ...broker, bootMs: performance.now() - started };
+    }
+    log(`RABBITMQ_URL ${redact(options.sharedUrl)} is not reachable; starting a private RabbitMQ node instead`);
+  }
+  return startPrivateNode();
+}
+
+// ---- a vhost of the run's own on a shared broker -------------------------------------------------
+
+interface VhostAdmin {
+  create(vhost: string, user: string): Promise<void>;
+  remove(vhost: string): Promise<void>;
+}
+
+function managementAdmin(base: string, user: string, password: string): VhostAdmin {
+  const auth = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+  const request = async (method: string, pathname: string, body?: unknown): Promise<void> => {
+    const response = await fetch(`${base}${pathname}`, {
+      method,
+      headers: { authorization: auth, "content-type": "application/json" },
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (!response.ok && !(method === "DELETE" && response.status === 404)) {
+      throw new Error(`${method} ${pathname} answered ${response.status}`);
+    }
+  };
+  return {
+    create: async (vhost, owner) => {
+      await request("PUT", `/api/vhosts/${encodeURIComponent(vhost)}`, {});
+      await request("PUT", `/api/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(owner)}`, {
+        configure: ".*",
+        write: ".*",
+        read: ".*",
+      });
+    },
+    remove: (vhost) => request("DELETE", `/api/vhosts/${encodeURIComponent(vhost)}`),
+  };
+}
+
+const rabbitmqctlAdmin: VhostAdmin = {
+  create: async (vhost, owner) => {
+    await run("rabbitmqctl", ["add_vhost", vhost], { timeout: 30_000 });
+    await run("rabbitmqctl", ["set_permissions", "-p", vhost, owner, ".*", ".*", ".*"], { timeout: 30_000 });
+  },
+  remove: async (vhost) => {
+    await run("rabbitmqctl", ["delete_vhost", vhost], { timeout: 30_000 });
+  },
+};
+
+async function isolatedVhost(sharedUrl: string, vhost: string): Promise<Omit<Broker, "bootMs">> {
+  const parsed = new URL(sharedUrl);
+  const user = decodeURIComponent(parsed.username || "guest");
+  const password = decodeURIComponent(parsed.password || "guest");
+  const managementBase = process.env.GAMEDAY_RABBITMQ_MANAGEMENT_URL ?? `http://${parsed.hostname}:15672`;
+  const candidates: [string, VhostAdmin][] = [["management API", managementAdmin(managementBase, user, password)]];
+  if (["127.0.0.1", "localhost", "::1"].includes(parsed.hostname)) candidates.push(["rabbitmqctl", rabbitmqctlAdmin]);
+
+  await sweepOrphanedVhosts(candidates.map(([, admin]) => admin));
+  const problems: string[] = [];
+  for (const [how, admin] of candidates) {
+    try {
+      await admin.create(vhost, user);
+      const forget = remember("vhost", { vhost });
+      const url = withVhost(sharedUrl, vhost);
+      let disposed: Promise<void> | undefined;
+      const dispose = (): Promise<void> =>
+        (disposed ??= admin.remove(vhost).then(forget, (error: unknown) => {
+          throw new HarnessError(`could not delete vhost ${vhost} through the ${how}: ${describeError(error)}`);
+        }));
+      return { url, display: redact(url), vhost, origin: "RABBITMQ_URL", dispose, [Symbol.asyncDispose]: dispose };
+    } catch (error) {
+      problems.push(`${how}: ${describeError(error)}`);
+    }
+  }
+  throw new HarnessError(
+    `cannot create an isolated vhost "${vhost}" on ${redact(sharedUrl)} (${problems.join("; ")}). ` +
+      "Enable the rabbitmq_management plugin (or set GAMEDAY_RABBITMQ_MANAGEMENT_URL), or unset RABBITMQ_URL to use a private node.",
+  );
+}
+
+async function sweepOrphanedVhosts(admins: VhostAdmin[]): Promise<void> {
+  for (const { entry, forget } of orphaned("vhost")) {
+    const vhost = String(entry.detail.vhost);
+    for (const admin of admins) {
+      try {
+        await admin.remove(vhost);
+        forget();
+        break;
+      } catch {
+        // try the next way, or leave it for the next run
+      }
+    }
+  }
+}
+
+// ---- a private node ------------------------------------------------------------------------------
+
+interface NodeProcess {
+  pid: number;
+  epmdPort: number;
+  dir: string;
+}
+
+async function killNode(node: NodeProcess): Promise<void> {
+  try {
+    process.kill(-node.pid, "SIGKILL"); // the whole process group: launcher script, beam, inet_gethost
+  } catch {
+    // already gone
+  }
+  // epmd daemonises out of the group and would outlive the node.
+  await run("epmd", ["-port", String(node.epmdPort), "-kill"], { timeout: 5_000 }).catch(() => undefined);
+  fs.rmSync(node.dir, { recursive: true, force: true });
+}
+
+async function sweepOrphanedNodes(): Promise<void> {
+  for (const { entry, forget } of orphaned("rabbitmq-node")) {
+    await killNode({ pid: Number(entry.detail.pid), epmdPort: Number(entry.detail.epmdPort), dir: String(entry.detail.dir) });
+    forget();
+  }
+}
+
+export async function startPrivateNode(): Promise<Broker> {
+  const started = performance.now();
+  if (!fs.existsSync(RABBITMQ_SERVER)) {
+    throw new HarnessError(
+      `no RabbitMQ: RABBITMQ_URL is not set and ${RABBITMQ_SERVER} does not exist. Install Debian's rabbitmq-server (apt-get install -y rabbitmq-server) or set RABBITMQ_URL.`,
+    );
+  }
+  await sweepOrphanedNodes();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gameday-rabbit-"));
+  const [amqpPort, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
+  fs.mkdirSync(path.join(dir, "home"));
+  fs.writeFileSync(
+    path.join(dir, "rabbitmq.conf"),
+    [`listeners.tcp.1 = 127.0.0.1:${amqpPort}`, "loopback_users = none", "log.console = false", "log.file.level = info", ""].join("\n"),
+  );
+  fs.writeFileSync(path.join(dir, "enabled_plugins"), "[].\n");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: path.join(dir, "home"),
+    RABBITMQ_NODENAME: `gameday${amqpPort}@localhost`,
+    RABBITMQ_NODE_IP_ADDRESS: "127.0.0.1",
+    RABBITMQ_NODE_PORT: String(amqpPort),
+    RABBITMQ_DIST_PORT: String(distPort),
+    ERL_EPMD_PORT: String(epmdPort),
+    ERL_EPMD_ADDRESS: "127.0.0.1",
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: "-kernel inet_dist_use_interface {127,0,0,1}",
+    RABBITMQ_CONFIG_FILE: path.join(dir, "rabbitmq.conf"),
+    RABBITMQ_ENABLED_PLUGINS_FILE: path.join(dir, "enabled_plugins"),
+    RABBITMQ_MNESIA_BASE: path.join(dir, "mnesia"),
+    RABBITMQ_LOG_BASE: path.join(dir, "log"),
+    RABBITMQ_PID_FILE: path.join(dir, "beam.pid"),
+    RABBITMQ_PLUGINS_EXPAND_DIR: path.join(dir, "plugins-expand"),
+  };
+  delete env.RABBITMQ_ALLOW_INPUT; // any value starts an Erlang shell that dies on stdin EOF
+  const output = fs.openSync(path.join(dir, "stdout.log"), "a");
+  const child = spawn(RABBITMQ_SERVER, [], { cwd: dir, env, detached: true, stdio: ["ignore", output, output] });
+  fs.closeSync(output);
+  if (child.pid === undefined) throw new HarnessError(`could not start ${RABBITMQ_SERVER}`);
+  child.unref();
+  const node: NodeProcess = { pid: child.pid, epmdPort, dir };
+  const forget = remember("rabbitmq-node", { pid: child.pid, epmdPort, dir });
+  let exited = false;
+  child.once("exit", () => (exited = true));
+
+  const url = `amqp://guest:guest@127.0.0.1:${amqpPort}/`;
+  const deadline = Date.now() + 60_000;
+  while (!(await canConnect(url, 1_000))) {
+    if (exited || Date.now() > deadline) {
+      const tail = fs.readFileSync(path.join(dir, "stdout.log"), "utf8").split("\n").slice(-15).join("\n");
+      await killNode(node);
+      forget();
+      throw new HarnessError(
+        `the private RabbitMQ node on 127.0.0.1:${amqpPort} ${exited ? "exited during boot" : "did not accept connections within 60 s"}; its last output:\n${tail}`,
+      );
+    }
+    await sleep(100);
+  }
+  const bootMs = performance.now() - started;
+  let disposed: Promise<void> | undefined;
+  const dispose = (): Promise<void> => (disposed ??= killNode(node).then(forget));
+  return { url, display: redact(url), vhost: "/", origin: "private node", bootMs, dispose, [Symbol.asyncDispose]: dispose };
+}

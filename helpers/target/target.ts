@@ -1,0 +1,20 @@
+// A Target is the system under test as gameday sees it: what to run locally, where users enter,
+// which broker it uses. A target directory (like sock-shop/) exports one.
+import type { DeploymentSpec } from "../platforms/local/supervisor.ts";
+
+export interface LocalRunContext {
+  /** AMQP URL of the run's own vhost. */
+  brokerUrl: string;
+  /** A directory the run owns, for the target's stores. */
+  dataDir: string;
+}
+
+export interface Target {
+  readonly name: string;
+  /** The deployments the local platform runs, each replica its own process. */
+  localDeployments(context: LocalRunContext): DeploymentSpec[];
+  /** The service a browser opens. */
+  readonly entryService: string;
+  /** The name under which the platform exposes the target's message broker (an AMQP URL). */
+  readonly brokerEndpoint: string;
+}
