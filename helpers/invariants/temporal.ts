@@ -1,0 +1,142 @@
+// The temporal vocabulary of invariants: a probe, a condition, and a mode (always during a phase,
+// eventually within a deadline). Failures say what was expected, for how long, how many samples
+// were taken and the last value seen. A condition never sampled fails: there is no vacuous pass.
+import { describeError, InvariantViolation, type FindingKind } from "../core/errors.ts";
+import { formatMs, sleep } from "../core/time.ts";
+import type { Probe } from "../probes/probe.ts";
+
+export interface Condition<T> {
+  /** Reads as a sentence after "expected", e.g. "0 consumers". */
+  readonly description: string;
+  holds(value: T): boolean;
+}
+
+export interface Sample<T> {
+  /** Epoch milliseconds when the read started. */
+  at: number;
+  value?: T;
+  error?: string;
+}
+
+export interface SamplingOptions<T> {
+  /** Milliseconds between the starts of two reads: 100 is 10 Hz. */
+  intervalMs?: number;
+  /** Called with every sample, e.g. to feed a timeline. */
+  onSample?: (sample: Sample<T>) => void;
+}
+
+export interface InvariantOutcome<T> {
+  subject: string;
+  expected: string;
+  samples: number;
+  durationMs: number;
+  last: Sample<T> | undefined;
+}
+
+export const show = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
+
+function lastSeen<T>(sample: Sample<T> | undefined): string {
+  if (!sample) return "no value seen";
+  return sample.error !== undefined ? `last read failed: ${sample.error}` : `last value seen ${show(sample.value)}`;
+}
+
+async function read<T>(probe: Probe<T>): Promise<Sample<T>> {
+  const at = Date.now();
+  try {
+    return { at, value: await probe.read() };
+  } catch (error) {
+    return { at, error: describeError(error) };
+  }
+}
+
+export interface AlwaysMonitor<T> {
+  /** Stops sampling and judges: throws InvariantViolation if the condition ever failed. */
+  stop(): Promise<InvariantOutcome<T>>;
+}
+
+/**
+ * Samples in the background from now until stop(); every sample must satisfy the condition.
+ * A failed read counts as a violation: a queue that vanished mid-phase breaks "always".
+ */
+export function always<T>(
+  probe: Probe<T>,
+  condition: Condition<T>,
+  options: SamplingOptions<T> & { phase: string; kind?: FindingKind },
+): AlwaysMonitor<T> {
+  const intervalMs = options.intervalMs ?? 100;
+  const started = Date.now();
+  let samples = 0;
+  let violations = 0;
+  let firstViolation: Sample<T> | undefined;
+  let last: Sample<T> | undefined;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const next = Date.now() + intervalMs;
+      const sample = await read(probe);
+      samples += 1;
+      last = sample;
+      options.onSample?.(sample);
+      const ok = sample.error === undefined && condition.holds(sample.value as T);
+      if (!ok) {
+        violations += 1;
+        firstViolation ??= sample;
+      }
+      await sleep(Math.max(0, next - Date.now()));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      const durationMs = Date.now() - started;
+      const expected = `${probe.subject}: expected ${condition.description} at all times during "${options.phase}"`;
+      const outcome: InvariantOutcome<T> = { subject: probe.subject, expected: condition.description, samples, durationMs, last };
+      if (samples === 0) {
+        throw new InvariantViolation(options.kind ?? "invariant", `${expected}, but it was never sampled in ${formatMs(durationMs)}`);
+      }
+      if (violations > 0 && firstViolation) {
+        const first = firstViolation.error !== undefined ? `read failed: ${firstViolation.error}` : show(firstViolation.value);
+        throw new InvariantViolation(
+          options.kind ?? "invariant",
+          `${expected} (${formatMs(durationMs)}, ${samples} samples): violated in ${violations} sample(s), first at +${formatMs(firstViolation.at - started)} with ${first}; ${lastSeen(last)}`,
+        );
+      }
+      return outcome;
+    },
+  };
+}
+
+/** Samples until the condition holds; fails after `withinMs` with the last value seen. */
+export async function eventually<T>(
+  probe: Probe<T>,
+  condition: Condition<T>,
+  options: SamplingOptions<T> & { withinMs: number; after: string; kind?: FindingKind },
+): Promise<InvariantOutcome<T> & { value: T }> {
+  const intervalMs = options.intervalMs ?? 100;
+  const started = Date.now();
+  const deadline = started + options.withinMs;
+  let samples = 0;
+  let last: Sample<T> | undefined;
+  for (;;) {
+    const next = Date.now() + intervalMs;
+    const sample = await read(probe);
+    samples += 1;
+    last = sample;
+    options.onSample?.(sample);
+    if (sample.error === undefined && condition.holds(sample.value as T)) {
+      return { subject: probe.subject, expected: condition.description, samples, durationMs: Date.now() - started, last, value: sample.value as T };
+    }
+    if (Date.now() >= deadline) {
+      throw new InvariantViolation(
+        options.kind ?? "recovery",
+        `${probe.subject}: expected ${condition.description} within ${formatMs(options.withinMs)} after "${options.after}", ` +
+          `not reached after ${formatMs(Date.now() - started)} and ${samples} samples; ${lastSeen(last)}`,
+      );
+    }
+    await sleep(Math.max(0, Math.min(next, deadline) - Date.now()));
+  }
+}
+
+/** A condition from a description and a predicate. */
+export const that = <T>(description: string, holds: (value: T) => boolean): Condition<T> => ({ description, holds });

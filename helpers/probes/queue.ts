@@ -1,0 +1,70 @@
+// Queue depth and consumer count over AMQP (checkQueue is immediate; the management API lags by
+// seconds). A queue that does not exist is an error, never "depth 0".
+import amqp from "amqplib";
+import { describeError, HarnessError } from "../core/errors.ts";
+import type { Probe } from "./probe.ts";
+
+export interface QueueStats {
+  /** Messages ready for delivery (unacknowledged ones are not counted). */
+  depth: number;
+  consumers: number;
+}
+
+export class QueueMissing extends HarnessError {
+  override name = "QueueMissing";
+}
+
+/** One AMQP connection for any number of queue probes; passive checks on a guarded channel. */
+export class QueueInspector implements AsyncDisposable {
+  private channel?: Promise<amqp.Channel> | undefined;
+
+  private constructor(
+    private readonly connection: amqp.ChannelModel,
+    readonly display: string,
+  ) {}
+
+  static async connect(url: string, display: string): Promise<QueueInspector> {
+    try {
+      const connection = await amqp.connect(url, { timeout: 5_000 });
+      connection.on("error", () => undefined);
+      return new QueueInspector(connection, display);
+    } catch (error) {
+      throw new HarnessError(`cannot connect to RabbitMQ at ${display} to observe queues: ${describeError(error)}`);
+    }
+  }
+
+  private open(): Promise<amqp.Channel> {
+    this.channel ??= this.connection.createChannel().then((channel) => {
+      // A failed passive check closes the channel; the rejected promise carries the error.
+      channel.on("error", () => undefined);
+      channel.on("close", () => (this.channel = undefined));
+      return channel;
+    });
+    return this.channel;
+  }
+
+  async stats(queue: string): Promise<QueueStats> {
+    const channel = await this.open();
+    try {
+      const { messageCount, consumerCount } = await channel.checkQueue(queue);
+      return { depth: messageCount, consumers: consumerCount };
+    } catch (error) {
+      this.channel = undefined;
+      const code = (error as { code?: number }).code;
+      if (code === 404) throw new QueueMissing(`queue ${queue} does not exist on ${this.display}`);
+      throw new HarnessError(`cannot read queue ${queue} on ${this.display}: ${describeError(error)}`);
+    }
+  }
+
+  probe(queue: string): Probe<QueueStats> {
+    return { subject: `queue ${queue}`, read: () => this.stats(queue) };
+  }
+
+  async dispose(): Promise<void> {
+    await this.connection.close().catch(() => undefined);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}

@@ -1,0 +1,8 @@
+// Playwright global setup: allure-playwright never cleans its results directory, and stale results
+// would show old failures in a new report.
+import fs from "node:fs";
+
+export default function cleanResults(): void {
+  for (const dir of ["reports/allure-results", "reports/junit"]) fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync("reports/verdict.json", { force: true });
+}

@@ -1,0 +1,60 @@
+// A Playwright reporter that turns test outcomes into the run's verdict (reports/verdict.json) and
+// prints a closing "N passed, N failed" line.
+import fs from "node:fs";
+import path from "node:path";
+import type { FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
+import { classifyFailure, combine, EXIT_CODES, findingKind, type Verdict } from "./verdict.ts";
+
+interface TestVerdict {
+  title: string;
+  file: string;
+  project: string;
+  verdict: Verdict;
+  kind?: string | undefined;
+  message?: string | undefined;
+}
+
+export default class VerdictReporter implements Reporter {
+  private readonly results = new Map<string, TestVerdict>();
+
+  constructor(private readonly options: { outputFile?: string } = {}) {}
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const outcome = test.outcome();
+    const project = test.parent.project()?.name ?? "";
+    const title = test.titlePath().slice(2).join(" › ");
+    const base = { title, file: path.relative(process.cwd(), test.location.file), project };
+    if (outcome === "skipped") return;
+    if (outcome === "expected" || outcome === "flaky") {
+      this.results.set(test.id, { ...base, verdict: "passed" });
+      return;
+    }
+    const errors = result.errors.length > 0 ? result.errors : [{ message: `test ended with status ${result.status}` }];
+    const verdict = result.status === "timedOut" ? "harness error" : classifyFailure(errors);
+    this.results.set(test.id, {
+      ...base,
+      verdict,
+      kind: findingKind(errors),
+      message: (errors[0]?.message ?? "").split("\n")[0],
+    });
+  }
+
+  onEnd(result: FullResult): void {
+    const tests = [...this.results.values()];
+    const failed = tests.filter((t) => t.verdict !== "passed");
+    let verdict = combine(tests.map((t) => t.verdict));
+    if (result.status !== "passed" && verdict === "passed") verdict = "harness error"; // e.g. a crashed worker, global setup
+    if (tests.length === 0 && verdict === "passed") verdict = "harness error"; // a run that ran nothing proves nothing
+    const summary = { verdict, exitCode: EXIT_CODES[verdict], status: result.status, passed: tests.length - failed.length, failed: failed.length, tests };
+    const file = this.options.outputFile ?? path.join("reports", "verdict.json");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(summary, null, 2));
+    for (const t of failed) console.log(`  ${t.verdict}${t.kind ? ` (${t.kind})` : ""}: ${t.title}\n    ${t.message ?? ""}`);
+    console.log(`verdict: ${verdict} (exit ${EXIT_CODES[verdict]})`);
+    console.log(`${tests.length - failed.length} passed, ${failed.length} failed`);
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+}

@@ -1,0 +1,37 @@
+import { defineConfig } from "@playwright/test";
+import type { PlatformName } from "./fixtures/index.ts";
+import type { Target } from "./helpers/target/target.ts";
+import { sockShop } from "./sock-shop/target.ts";
+
+const CHROMIUM = process.env.GAMEDAY_CHROMIUM ?? "/usr/bin/chromium";
+
+export default defineConfig<object, { target: Target; platformName: PlatformName }>({
+  testDir: "tests",
+  globalSetup: "./helpers/report/clean-results.ts",
+  outputDir: "reports/test-results",
+  retries: 0, // a retried game day hides the finding
+  workers: 2,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  reporter: [
+    ["list"],
+    ["junit", { outputFile: "reports/junit/results.xml" }],
+    ["allure-playwright", { resultsDir: "reports/allure-results", detail: true, suiteTitle: true }],
+    ["./helpers/report/verdict-reporter.ts", { outputFile: "reports/verdict.json" }],
+  ],
+  use: {
+    viewport: { width: 1280, height: 900 },
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+  projects: [
+    // The framework's own tests: pure logic and real components (RabbitMQ, processes), no target.
+    { name: "framework", testMatch: /framework\/.*\.test\.ts$/, timeout: 120_000 },
+    // Game days against the embedded Sock Shop on the local platform.
+    { name: "sock-shop", testMatch: /sock-shop\/.*\.spec\.ts$/, timeout: 180_000, use: { target: sockShop, platformName: "local" } },
+  ],
+});
