@@ -22,6 +22,8 @@ export interface Broker extends AsyncDisposable {
   readonly origin: "private node" | "RABBITMQ_URL";
   /** Milliseconds from the start of provisioning until the broker accepted connections. */
   readonly bootMs: number;
+  /** The private node's directory (data, logs); absent for RABBITMQ_URL. */
+  readonly nodeDir?: string;
   dispose(): Promise<void>;
 }
 
@@ -177,7 +179,7 @@ async function killNode(node: NodeProcess): Promise<void> {
   } catch {
     // already gone
   }
-  // epmd daemonises out of the group and would outlive the node.
+  // Our epmd lives in the node's process group (see startPrivateNode); this catches one that did not.
   await run("epmd", ["-port", String(node.epmdPort), "-kill"], { timeout: 5_000 }).catch(() => undefined);
   fs.rmSync(node.dir, { recursive: true, force: true });
 }
@@ -187,6 +189,16 @@ async function sweepOrphanedNodes(): Promise<void> {
     await killNode({ pid: Number(entry.detail.pid), epmdPort: Number(entry.detail.epmdPort), dir: String(entry.detail.dir) });
     forget();
   }
+}
+
+function nodeOutput(dir: string): string {
+  const files = [path.join(dir, "stdout.log")];
+  const logDir = path.join(dir, "log");
+  if (fs.existsSync(logDir)) files.push(...fs.readdirSync(logDir).map((f) => path.join(logDir, f)));
+  return files
+    .filter((f) => fs.existsSync(f))
+    .map((f) => `${path.basename(f)}:\n${fs.readFileSync(f, "utf8").split("\n").slice(-12).join("\n")}`)
+    .join("\n");
 }
 
 export async function startPrivateNode(): Promise<Broker> {
@@ -224,7 +236,10 @@ export async function startPrivateNode(): Promise<Broker> {
   };
   delete env.RABBITMQ_ALLOW_INPUT; // any value starts an Erlang shell that dies on stdin EOF
   const output = fs.openSync(path.join(dir, "stdout.log"), "a");
-  const child = spawn(RABBITMQ_SERVER, [], { cwd: dir, env, detached: true, stdio: ["ignore", output, output] });
+  // epmd is started first, in the node's own process group and in the foreground: otherwise the
+  // node would daemonise one that outlives it. Killing the group then stops everything.
+  const launcher = `epmd & for i in $(seq 100); do epmd -names >/dev/null 2>&1 && break; sleep 0.05; done; exec "${RABBITMQ_SERVER}"`;
+  const child = spawn("/bin/sh", ["-c", launcher], { cwd: dir, env, detached: true, stdio: ["ignore", output, output] });
   fs.closeSync(output);
   if (child.pid === undefined) throw new HarnessError(`could not start ${RABBITMQ_SERVER}`);
   child.unref();
@@ -237,7 +252,7 @@ export async function startPrivateNode(): Promise<Broker> {
   const deadline = Date.now() + 60_000;
   while (!(await canConnect(url, 1_000))) {
     if (exited || Date.now() > deadline) {
-      const tail = fs.readFileSync(path.join(dir, "stdout.log"), "utf8").split("\n").slice(-15).join("\n");
+      const tail = nodeOutput(dir);
       await killNode(node);
       forget();
       throw new HarnessError(
@@ -249,5 +264,5 @@ export async function startPrivateNode(): Promise<Broker> {
   const bootMs = performance.now() - started;
   let disposed: Promise<void> | undefined;
   const dispose = (): Promise<void> => (disposed ??= killNode(node).then(forget));
-  return { url, display: redact(url), vhost: "/", origin: "private node", bootMs, dispose, [Symbol.asyncDispose]: dispose };
+  return { url, display: redact(url), vhost: "/", origin: "private node", bootMs, nodeDir: dir, dispose, [Symbol.asyncDispose]: dispose };
 }

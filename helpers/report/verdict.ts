@@ -14,8 +14,13 @@ export interface FailureText {
   stack?: string | undefined;
 }
 
+// Playwright colours its messages; the names must match without the escape codes.
+const ANSI = /\x1b\[[0-9;]*m/g;
+const plain = (errors: readonly FailureText[]): string =>
+  errors.map((e) => `${e.stack ?? ""}\n${e.message ?? ""}`).join("\n").replace(ANSI, "");
+
 export function classifyFailure(errors: readonly FailureText[]): Exclude<Verdict, "passed"> {
-  const text = errors.map((e) => `${e.stack ?? ""}\n${e.message ?? ""}`).join("\n");
+  const text = plain(errors);
   if (/\bScenarioError\b/.test(text)) return "invalid input";
   // Harness names first: an aggregate of a finding and a broken revert is still a broken harness.
   if (/\b(HarnessError|FaultNotEffective|EnvironmentNotReady|QueueMissing)\b/.test(text)) return "harness error";
@@ -30,7 +35,7 @@ export function combine(verdicts: readonly Verdict[]): Verdict {
 /** "[recovery] queue …" → "recovery", for finding kinds in reports. */
 export function findingKind(errors: readonly FailureText[]): string | undefined {
   for (const e of errors) {
-    const match = /InvariantViolation: \[(\w+)\]/.exec(`${e.stack ?? ""}\n${e.message ?? ""}`);
+    const match = /InvariantViolation: \[(\w+)\]/.exec(plain([e]));
     if (match?.[1]) return match[1];
   }
   return undefined;

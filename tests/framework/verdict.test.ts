@@ -28,3 +28,7 @@ test("the finding kind is read from the violation", () => {
   expect(findingKind([{ message: "InvariantViolation: [recovery] queue q" }])).toBe("recovery");
   expect(findingKind([{ message: "Error: other" }])).toBeUndefined();
 });
+
+test("Playwright's coloured assertion messages are still recognised", () => {
+  expect(classifyFailure([{ message: "Error: \u001b[2mexpect(\u001b[22m\u001b[31mreceived\u001b[39m\u001b[2m).\u001b[22mtoContain" }])).toBe("finding");
+});

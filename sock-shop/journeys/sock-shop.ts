@@ -1,0 +1,360 @@
+// Page objects for the Sock Shop front-end. They use only the upstream selectors and routes
+// (reference §1.6–1.7), so the same code drives the lite shop and weaveworksdemos/front-end:0.3.12.
+import type { Locator, Page, Response, Route } from "@playwright/test";
+
+export interface PlacedOrder {
+  /** 24-hex order id: the last segment of the order's `_links.self.href`. */
+  readonly id: string;
+  /** Amount charged, shipping (4.99) included, as orders stored it. */
+  readonly total: number;
+  /** `order.shipment.id`: the id shipping published to the queue, to reconcile with queue-master. */
+  readonly shipmentId: string;
+  readonly customerId: string;
+}
+
+/** The shop refused the order; `shownMessage` is what the customer saw (undefined: nothing). */
+export class OrderNotPlaced extends Error {
+  override readonly name = "OrderNotPlaced";
+  constructor(
+    readonly status: number,
+    readonly shownMessage: string | undefined,
+    readonly responseBody: string,
+  ) {
+    super(
+      shownMessage === undefined
+        ? `order not placed: POST /orders answered ${status} and the page shows no message (body: ${preview(responseBody)})`
+        : `order not placed: POST /orders answered ${status} and the page shows "${shownMessage}"`,
+    );
+  }
+}
+
+export interface SockShopOptions {
+  /** Deadline of every wait: page loads, backend answers, messages. Default 30 s. */
+  readonly timeoutMs?: number;
+}
+
+// The cart count and the navigation sit in Bootstrap "collapse" parts hidden below 992 px.
+const MIN_DESKTOP_WIDTH = 1024;
+const ORDER_ID = /^[0-9a-f]{24}$/;
+
+export class SockShop {
+  private readonly page: Page;
+  private readonly base: URL;
+  private readonly timeoutMs: number;
+
+  constructor(page: Page, baseUrl: string, options: SockShopOptions = {}) {
+    const viewport = page.viewportSize();
+    if (viewport && viewport.width < MIN_DESKTOP_WIDTH) {
+      throw new Error(`SockShop needs a desktop viewport (>= ${MIN_DESKTOP_WIDTH} px wide): this page is ${viewport.width} px`);
+    }
+    this.page = page;
+    this.base = new URL(baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** Opens the home page and waits for the asynchronously loaded topbar and navbar. */
+  async open(): Promise<void> {
+    await this.page.goto(this.url(""), { timeout: this.timeoutMs });
+    await this.fragmentsLoaded();
+  }
+
+  /**
+   * Logs in through the topbar modal; resolves once the page has reloaded and greets the
+   * customer. Returns the greeted name ("User Name" for `user`).
+   */
+  async logIn(username: string, password: string): Promise<string> {
+    const { page } = this;
+    const timeout = this.timeoutMs;
+    await this.fragmentsLoaded();
+    await page.locator("#login a").click({ timeout });
+    const modal = page.locator("#login-modal");
+    await modal.locator("#username-modal").fill(username, { timeout });
+    await modal.locator("#password-modal").fill(password, { timeout });
+    // login() reloads the page 1.5 s after success: the only navigation that can follow the click.
+    const reloaded = armed(page.waitForEvent("framenavigated", { predicate: (frame) => frame === page.mainFrame(), timeout }));
+    await modal.locator("button.btn-primary").click({ timeout });
+
+    const outcome = page.locator("#login-message .alert").first();
+    await outcome.waitFor({ timeout });
+    const shown = await visibleText(outcome);
+    if (!shown.includes("Login successful.")) throw new Error(`login as "${username}" failed: #login-message shows "${shown}"`);
+    await reloaded;
+    const howdy = page.locator("#howdy").filter({ hasText: "Logged in as" });
+    try {
+      await howdy.waitFor({ timeout });
+    } catch {
+      throw new Error(`login as "${username}" said "Login successful." but after the reload #howdy never showed "Logged in as …"`);
+    }
+    return (await visibleText(howdy)).replace(/^Logged in as\s*/, "");
+  }
+
+  /**
+   * Adds one of a sock from its detail page; resolves once the navbar counts it.
+   * Returns the new number of items in the cart.
+   */
+  async addToCart(itemId: string): Promise<number> {
+    const { page } = this;
+    const timeout = this.timeoutMs;
+    const detailPage = "detail.html";
+    // Each page load asks GET /cart once for the navbar; the Referer tells which page asked.
+    const cartOnLoad = armed(page.waitForResponse((r) => isCall(r, "GET", "/cart") && issuedBy(r, detailPage), { timeout }));
+    await page.goto(this.url(`${detailPage}?id=${encodeURIComponent(itemId)}`), { timeout });
+    const before = await this.navbarShowsCart(await cartOnLoad);
+
+    // #buttonCart gets its click handler only once the item has loaded, i.e. when #title is set.
+    await page.locator("#title").filter({ hasText: /\S/ }).waitFor({ timeout });
+    const added = armed(page.waitForResponse((r) => isCall(r, "POST", "/cart"), { timeout }));
+    const cartAfterReload = armed(page.waitForResponse((r) => isCall(r, "GET", "/cart") && issuedBy(r, detailPage), { timeout }));
+    await page.locator("#buttonCart").click({ timeout });
+    const addAnswer = await added;
+    if (addAnswer.status() !== 201) {
+      throw new Error(`adding ${itemId} to the cart failed: POST /cart answered ${addAnswer.status()} (${preview(await bodyOf(addAnswer))})`);
+    }
+    const after = await this.navbarShowsCart(await cartAfterReload);
+    if (after <= before) throw new Error(`adding ${itemId} did not increase the cart: the navbar counted ${before} item(s), then ${after}`);
+    return after;
+  }
+
+  /**
+   * Checks out the current cart from the basket page. Resolves with the order from the
+   * POST /orders answer once the customer has seen "Order placed." and landed on My orders;
+   * throws OrderNotPlaced with the status and the message shown otherwise.
+   */
+  async checkOut(): Promise<PlacedOrder> {
+    const { page } = this;
+    const timeout = this.timeoutMs;
+    await page.goto(this.url("basket.html"), { timeout });
+    try {
+      await page.locator("#cart-list tr.item").first().waitFor({ timeout });
+    } catch {
+      throw new Error("cannot check out: the basket lists no items (#cart-list tr.item)");
+    }
+    // The checkout handler refuses to order while #address / #number say nothing is saved; a
+    // customer reads both before paying.
+    await page.locator("#address").filter({ hasText: /\S/ }).waitFor({ timeout });
+    await page.locator("#number").filter({ hasText: /\S/ }).waitFor({ timeout });
+
+    // On 201 the page shows "Order placed." and its form submits to customer-orders.html in the
+    // same task. Holding that navigation until we have read the message and the answer removes
+    // the race between our reads and the page going away.
+    const hold = new HeldNavigation(page, (url) => url.pathname.endsWith("/customer-orders.html"));
+    await hold.install();
+    let order: PlacedOrder;
+    try {
+      const answered = armed(page.waitForResponse((r) => isCall(r, "POST", "/orders"), { timeout }));
+      await page.locator("#orderButton").click({ timeout }); // waits until enabled
+      const answer = await answered;
+      const body = await bodyOf(answer);
+      if (answer.status() !== 201) throw new OrderNotPlaced(answer.status(), await this.failureShown(answer.status()), body);
+      order = placedOrderFrom(body);
+      const placed = page.locator("#user-message .alert-success").filter({ hasText: "Order placed." });
+      try {
+        await placed.waitFor({ timeout });
+      } catch {
+        const shown = await textOrNothing(page.locator("#user-message"));
+        throw new Error(`order ${order.id} was created (201) but the page never showed "Order placed.": #user-message shows "${shown}"`);
+      }
+      try {
+        await hold.requested(timeout);
+      } catch {
+        throw new Error(`order ${order.id} was placed but the checkout form never navigated to customer-orders.html`);
+      }
+    } finally {
+      await hold.release();
+    }
+    await page.waitForURL((url) => url.pathname.endsWith("/customer-orders.html"), { timeout });
+    return order;
+  }
+
+  /** Opens My orders and returns the order ids it lists, in page order (oldest first). */
+  async myOrders(): Promise<string[]> {
+    const { page } = this;
+    const timeout = this.timeoutMs;
+    const listed = armed(page.waitForResponse((r) => isCall(r, "GET", "/orders") && issuedBy(r, "customer-orders.html"), { timeout }));
+    await page.goto(this.url("customer-orders.html"), { timeout });
+    const answer = await listed;
+    const body = await bodyOf(answer);
+    // 201 is what the upstream front-end answers for this GET.
+    if (answer.status() !== 201) throw new Error(`My orders did not load: GET /orders answered ${answer.status()} (${preview(body)})`);
+    const orders = parseJson(body, "GET /orders");
+    const expected = Array.isArray(orders) ? orders.length : 0;
+    await page.waitForFunction((n) => document.querySelectorAll("#tableOrders tr").length >= n, expected, { timeout });
+    const headings = await page.locator("#tableOrders tr th").allInnerTexts();
+    return headings.map((text) => {
+      const id = /#\s*(\S+)/.exec(text)?.[1];
+      if (id === undefined) throw new Error(`My orders lists a row whose heading "${text}" has no "# <orderId>"`);
+      return id;
+    });
+  }
+
+  private url(path: string): string {
+    return new URL(path, this.base).toString();
+  }
+
+  /** The topbar and navbar are loaded after DOM ready; their selectors exist only afterwards. */
+  private async fragmentsLoaded(): Promise<void> {
+    const timeout = this.timeoutMs;
+    await this.page.locator("#topbar ul.menu").waitFor({ state: "attached", timeout });
+    await this.page.locator("#navbar #tabIndex").waitFor({ state: "attached", timeout });
+  }
+
+  /** Waits until the navbar shows the cart of that GET /cart answer; returns its item count. */
+  private async navbarShowsCart(cartAnswer: Response): Promise<number> {
+    const body = await bodyOf(cartAnswer);
+    if (cartAnswer.status() !== 200) throw new Error(`the navbar has no cart: GET /cart answered ${cartAnswer.status()} (${preview(body)})`);
+    const lines = parseJson(body, "GET /cart");
+    if (!Array.isArray(lines)) throw new Error(`GET /cart answered something other than a list: ${preview(body)}`);
+    const count = lines.reduce<number>((sum, line) => sum + Number(isRecord(line) ? line.quantity : 0), 0);
+    // Upstream rewrites the initial "0 items in cart" only for a non-empty cart.
+    const text = count > 0 ? `${count} item(s) in cart` : "0 items in cart";
+    const counter = this.page.locator("#navbar #numItemsInCart");
+    try {
+      await counter.filter({ hasText: new RegExp(`^${escapeRegExp(text)}$`) }).waitFor({ timeout: this.timeoutMs });
+    } catch {
+      throw new Error(`the cart holds ${count} item(s) but the navbar shows "${await textOrNothing(counter)}", not "${text}"`);
+    }
+    return count;
+  }
+
+  /** What #user-message shows after a refused order (upstream shows text only for 406). */
+  private async failureShown(status: number): Promise<string | undefined> {
+    const danger = this.page.locator("#user-message .alert-danger").first();
+    try {
+      await danger.waitFor({ timeout: status === 406 ? this.timeoutMs : 1_000 });
+    } catch {
+      return undefined;
+    }
+    return visibleText(danger);
+  }
+}
+
+/**
+ * Holds the browser's navigation to matching URLs until release(): the old page stays readable
+ * meanwhile. Other requests are untouched.
+ */
+class HeldNavigation {
+  private releaseHeld: () => void = () => undefined;
+  private readonly released = new Promise<void>((resolve) => (this.releaseHeld = resolve));
+  private noticeRequest: () => void = () => undefined;
+  private readonly wasRequested = new Promise<void>((resolve) => (this.noticeRequest = resolve));
+  private readonly handler = async (route: Route): Promise<void> => {
+    if (route.request().isNavigationRequest()) {
+      this.noticeRequest();
+      await this.released;
+    }
+    // The page may be closing when we let go; its owner hears about that from its own calls.
+    await route.continue().catch(() => undefined);
+  };
+
+  constructor(
+    private readonly page: Page,
+    private readonly matches: (url: URL) => boolean,
+  ) {}
+
+  install(): Promise<void> {
+    return this.page.route(this.matches, this.handler);
+  }
+
+  /** Resolves once the page asked to navigate to a matching URL. */
+  requested(timeoutMs: number): Promise<void> {
+    return withDeadline(this.wasRequested, timeoutMs, "navigation to a held URL");
+  }
+
+  async release(): Promise<void> {
+    this.releaseHeld();
+    await this.page.unroute(this.matches, this.handler);
+  }
+}
+
+function placedOrderFrom(body: string): PlacedOrder {
+  const order = parseJson(body, "POST /orders");
+  if (!isRecord(order)) throw new Error(`POST /orders answered 201 with something other than an order: ${preview(body)}`);
+  const self = linkHref(order, "self");
+  const id = self?.split("/").pop() ?? "";
+  if (!ORDER_ID.test(id)) throw new Error(`POST /orders answered 201 but _links.self.href "${self ?? "(none)"}" does not end in a 24-hex order id`);
+  const shipment = order.shipment;
+  const shipmentId = isRecord(shipment) ? shipment.id : undefined;
+  if (typeof order.total !== "number") throw new Error(`order ${id} has no numeric total: ${JSON.stringify(order.total)}`);
+  if (typeof shipmentId !== "string") throw new Error(`order ${id} has no shipment id: shipment is ${JSON.stringify(shipment)}`);
+  if (typeof order.customerId !== "string") throw new Error(`order ${id} has no customerId: ${JSON.stringify(order.customerId)}`);
+  return { id, total: order.total, shipmentId, customerId: order.customerId };
+}
+
+// ---- helpers ---------------------------------------------------------------------------------
+
+/** Marks a wait as handled at once, so throwing before awaiting it leaves no unhandled rejection. */
+function armed<T>(wait: Promise<T>): Promise<T> {
+  wait.catch(() => undefined);
+  return wait;
+}
+
+function withDeadline<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: none within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+function isCall(response: Response, method: string, pathname: string): boolean {
+  return response.request().method() === method && new URL(response.url()).pathname === pathname;
+}
+
+/** True when the request came from a document named `page` (its Referer), not an earlier page. */
+function issuedBy(response: Response, page: string): boolean {
+  const referer = response.request().headers()["referer"];
+  if (referer === undefined) return false;
+  try {
+    return new URL(referer).pathname.endsWith(`/${page}`);
+  } catch {
+    return false;
+  }
+}
+
+async function bodyOf(response: Response): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    return `(body unavailable: ${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+function parseJson(body: string, what: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw new Error(`${what} answered a body that is not JSON: ${preview(body)}`);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function linkHref(resource: Record<string, unknown>, rel: string): string | undefined {
+  const links = resource._links;
+  const link = isRecord(links) ? links[rel] : undefined;
+  return isRecord(link) && typeof link.href === "string" ? link.href : undefined;
+}
+
+/** Text as the customer reads it, without the alerts' "×" close button. */
+async function visibleText(locator: Locator): Promise<string> {
+  return (await locator.innerText()).replace(/\s+/g, " ").replace(/^\u00d7\s*/, "").trim();
+}
+
+async function textOrNothing(locator: Locator): Promise<string> {
+  try {
+    return (await locator.first().textContent({ timeout: 1_000 }))?.replace(/\s+/g, " ").trim() ?? "";
+  } catch {
+    return "(not on the page)";
+  }
+}
+
+function preview(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat || "(empty)";
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

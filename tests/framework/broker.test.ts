@@ -1,0 +1,135 @@
+// RabbitMQ provisioning and the queue probe, against real brokers: a private node of Debian's
+// rabbitmq-server, and (when reachable) the machine's shared broker in a vhost of the test's own.
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import amqp from "amqplib";
+import { provisionBroker, redact, startPrivateNode } from "../../helpers/broker/rabbitmq.ts";
+import { isAlive } from "../../helpers/core/leftovers.ts";
+import { QueueInspector, QueueMissing } from "../../helpers/probes/queue.ts";
+
+const SHARED = process.env.GAMEDAY_TEST_SHARED_RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672/";
+
+async function reachable(url: string): Promise<boolean> {
+  try {
+    const c = await amqp.connect(url, { timeout: 2_000 });
+    await c.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("a private node boots on free loopback ports and leaves nothing behind when disposed", async () => {
+  const broker = await startPrivateNode();
+  const nodeDir = broker.nodeDir ?? "(none)";
+  const running = (): boolean => execFileSync("ps", ["-eo", "args"]).toString().includes(nodeDir);
+  try {
+    expect(broker.origin).toBe("private node");
+    expect(broker.display).toMatch(/^amqp:\/\/guest:\*\*\*@127\.0\.0\.1:\d+\/$/);
+    const connection = await amqp.connect(broker.url);
+    await connection.close();
+    expect(running()).toBe(true);
+  } finally {
+    await broker.dispose();
+  }
+  await broker.dispose(); // idempotent
+  await expect.poll(running, { timeout: 5_000 }).toBe(false);
+  expect(fs.existsSync(nodeDir)).toBe(false);
+  expect(await reachable(broker.url)).toBe(false);
+});
+
+test("a private node left by a SIGKILLed run is removed by the next run", async ({}, testInfo) => {
+  const stateDir = testInfo.outputPath("state");
+  const script = testInfo.outputPath("owner.ts");
+  fs.writeFileSync(
+    script,
+    `import { startPrivateNode } from ${JSON.stringify(path.resolve("helpers/broker/rabbitmq.ts"))};
+     const b = await startPrivateNode(); console.log("URL " + b.url); setInterval(() => {}, 1000);`,
+  );
+  const owner = spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, GAMEDAY_STATE_DIR: stateDir }, stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    owner.stdout.on("data", (d: Buffer) => {
+      const m = /URL (\S+)/.exec(d.toString());
+      if (m?.[1]) resolve(m[1]);
+    });
+    owner.once("exit", (code) => reject(new Error(`owner exited with ${code}`)));
+  });
+  owner.kill("SIGKILL");
+  await expect.poll(() => isAlive(owner.pid ?? 0), { timeout: 5_000 }).toBe(false);
+  expect(await reachable(url)).toBe(true); // the orphan is still running…
+  process.env.GAMEDAY_STATE_DIR = stateDir;
+  try {
+    const next = await startPrivateNode(); // …until the next run sweeps it
+    await next.dispose();
+  } finally {
+    delete process.env.GAMEDAY_STATE_DIR;
+  }
+  expect(await reachable(url)).toBe(false);
+  expect(fs.readdirSync(path.join(stateDir, "leftovers"))).toEqual([]);
+});
+
+test("RABBITMQ_URL gets a vhost of the run's own, removed afterwards", async () => {
+  test.skip(!(await reachable(SHARED)), `no shared broker at ${redact(SHARED)}`);
+  const broker = await provisionBroker({ runId: `t${Date.now().toString(36)}`, sharedUrl: SHARED });
+  expect(broker.origin).toBe("RABBITMQ_URL");
+  expect(broker.vhost).toMatch(/^gameday-t/);
+  const inRun = await amqp.connect(broker.url);
+  const channel = await inRun.createChannel();
+  const queue = `isolation-${Date.now()}`;
+  await channel.assertQueue(queue, { durable: false });
+  const root = await amqp.connect(SHARED);
+  const rootChannel = await root.createChannel();
+  rootChannel.on("error", () => undefined);
+  await expect(rootChannel.checkQueue(queue)).rejects.toThrow(/404/); // invisible outside the run's vhost
+  await root.close().catch(() => undefined);
+  await inRun.close();
+  await broker.dispose();
+  await expect(amqp.connect(broker.url, { timeout: 2_000 })).rejects.toThrow();
+});
+
+test("an unreachable RABBITMQ_URL falls back to a private node and says so", async () => {
+  const lines: string[] = [];
+  const broker = await provisionBroker({ runId: "fallback", sharedUrl: "amqp://guest:secret@127.0.0.1:1/", log: (l) => lines.push(l) });
+  try {
+    expect(broker.origin).toBe("private node");
+    expect(lines.join("\n")).toContain("RABBITMQ_URL amqp://guest:***@127.0.0.1:1/ is not reachable; starting a private RabbitMQ node instead");
+    expect(lines.join("\n")).not.toContain("secret");
+  } finally {
+    await broker.dispose();
+  }
+});
+
+test.describe("queue probe", () => {
+  test("reads depth and consumers at once, and a missing queue is an error, never depth 0", async () => {
+    const shared = await reachable(SHARED);
+    const broker = shared ? await provisionBroker({ runId: `p${Date.now().toString(36)}`, sharedUrl: SHARED }) : await startPrivateNode();
+    const inspector = await QueueInspector.connect(broker.url, broker.display);
+    const connection = await amqp.connect(broker.url);
+    try {
+      const channel = await connection.createChannel();
+      await channel.assertQueue("work", { durable: false });
+      for (let i = 0; i < 3; i++) channel.sendToQueue("work", Buffer.from(`m${i}`));
+      await expect.poll(() => inspector.stats("work")).toEqual({ depth: 3, consumers: 0 });
+      const consumer = await connection.createChannel();
+      await consumer.prefetch(1);
+      await consumer.consume("work", () => undefined); // holds one unacked message
+      await expect.poll(() => inspector.stats("work")).toEqual({ depth: 2, consumers: 1 });
+      await consumer.close();
+      await expect.poll(() => inspector.stats("work")).toEqual({ depth: 3, consumers: 0 });
+
+      const missing = await inspector.stats("no-such-queue").catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(QueueMissing);
+      expect((missing as Error).message).toBe(`queue no-such-queue does not exist on ${broker.display}`);
+      // The probe's channel recovers after the 404 closed it.
+      expect(await inspector.stats("work")).toEqual({ depth: 3, consumers: 0 });
+    } finally {
+      await connection.close();
+      await inspector.dispose();
+      await broker.dispose();
+    }
+  });
+});
