@@ -251,8 +251,8 @@ class HeldNavigation {
     private readonly matches: (url: URL) => boolean,
   ) {}
 
-  install(): Promise<void> {
-    return this.page.route(this.matches, this.handler);
+  async install(): Promise<void> {
+    await this.page.route(this.matches, this.handler);
   }
 
   /** Resolves once the page asked to navigate to a matching URL. */
