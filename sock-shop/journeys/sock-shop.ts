@@ -140,10 +140,13 @@ export class SockShop {
     const hold = new HeldNavigation(page, (url) => url.pathname.endsWith("/customer-orders.html"));
     await hold.install();
     let order: PlacedOrder;
+    let clicked: Promise<void> | undefined;
     try {
       const answered = armed(page.waitForResponse((r) => isCall(r, "POST", "/orders"), { timeout }));
-      await page.locator("#orderButton").click({ timeout }); // waits until enabled
-      const answer = await answered;
+      // click() waits until the button is enabled, and afterwards for the navigation it caused to
+      // commit, which we hold: so it is awaited only after the release.
+      clicked = armed(page.locator("#orderButton").click({ timeout }));
+      const answer = await Promise.race([answered, clicked.then(() => answered)]);
       const body = await bodyOf(answer);
       if (answer.status() !== 201) throw new OrderNotPlaced(answer.status(), await this.failureShown(answer.status()), body);
       order = placedOrderFrom(body);
@@ -162,6 +165,7 @@ export class SockShop {
     } finally {
       await hold.release();
     }
+    await clicked;
     await page.waitForURL((url) => url.pathname.endsWith("/customer-orders.html"), { timeout });
     return order;
   }
