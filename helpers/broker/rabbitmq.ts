@@ -184,11 +184,14 @@ async function killNode(node: NodeProcess): Promise<void> {
   fs.rmSync(node.dir, { recursive: true, force: true });
 }
 
-async function sweepOrphanedNodes(): Promise<void> {
-  for (const { entry, forget } of orphaned("rabbitmq-node")) {
+/** Stops the private nodes of runs that died without stopping them; returns how many. */
+export async function sweepOrphanedNodes(): Promise<number> {
+  const found = orphaned("rabbitmq-node");
+  for (const { entry, forget } of found) {
     await killNode({ pid: Number(entry.detail.pid), epmdPort: Number(entry.detail.epmdPort), dir: String(entry.detail.dir) });
     forget();
   }
+  return found.length;
 }
 
 function nodeOutput(dir: string): string {

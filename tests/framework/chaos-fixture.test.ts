@@ -54,7 +54,7 @@ test("faults are reverted in reverse order after a failure, a timeout, a throwin
   fs.writeFileSync(path.join(dir, "inline.spec.mjs"), INLINE_SPEC);
   const journalFile = path.join(dir, "journal.txt");
   const playwright = path.join(root, "node_modules/@playwright/test/cli.js");
-  const env = { ...process.env, JOURNAL: journalFile, GAMEDAY_STATE_DIR: path.join(dir, "state") };
+  const env: NodeJS.ProcessEnv = { ...process.env, JOURNAL: journalFile, GAMEDAY_STATE_DIR: path.join(dir, "state") };
   delete env.CI;
   await run(process.execPath, [playwright, "test", "-c", path.join(dir, "playwright.config.mjs")], { cwd: dir, env, timeout: 90_000 }).catch(
     (error: { code?: number }) => expect(error.code, "the inline run fails: four of its tests fail on purpose").toBe(1),
