@@ -134,39 +134,38 @@ export class SockShop {
     await page.locator("#address").filter({ hasText: /\S/ }).waitFor({ timeout });
     await page.locator("#number").filter({ hasText: /\S/ }).waitFor({ timeout });
 
-    // On 201 the page shows "Order placed." and its form submits to customer-orders.html in the
-    // same task. Holding that navigation until we have read the message and the answer removes
-    // the race between our reads and the page going away.
-    const hold = new HeldNavigation(page, (url) => url.pathname.endsWith("/customer-orders.html"));
-    await hold.install();
-    let order: PlacedOrder;
+    // On 201 the page shows "Order placed." and submits its form in the same task: the page (and
+    // with it the response body, in Chromium) is gone right after. So both are captured as they
+    // happen: the answer at the network layer, the message by the page itself through a binding.
+    const messages = await this.watchUserMessage();
+    const answer = new OrderAnswerCapture(page, new URL("orders", this.base).pathname, timeout);
+    await answer.install();
     let clicked: Promise<void> | undefined;
+    let order: PlacedOrder;
     try {
-      const answered = armed(page.waitForResponse((r) => isCall(r, "POST", "/orders"), { timeout }));
-      // click() waits until the button is enabled, and afterwards for the navigation it caused to
-      // commit, which we hold: so it is awaited only after the release.
+      // click() waits until the button is enabled, then for the navigation it caused.
       clicked = armed(page.locator("#orderButton").click({ timeout }));
-      const answer = await Promise.race([answered, clicked.then(() => answered)]);
-      const body = await bodyOf(answer);
-      if (answer.status() !== 201) throw new OrderNotPlaced(answer.status(), await this.failureShown(answer.status()), body);
-      order = placedOrderFrom(body);
-      const placed = page.locator("#user-message .alert-success").filter({ hasText: "Order placed." });
-      try {
-        await placed.waitFor({ timeout });
-      } catch {
-        const shown = await textOrNothing(page.locator("#user-message"));
-        throw new Error(`order ${order.id} was created (201) but the page never showed "Order placed.": #user-message shows "${shown}"`);
+      const answered = await Promise.race([answer.first, clicked.then(() => answer.first)]);
+      if ("failure" in answered) throw new Error(`order not placed: POST /orders failed: ${answered.failure}`);
+      if (answered.status !== 201) {
+        throw new OrderNotPlaced(answered.status, await this.failureShown(answered.status), answered.body);
       }
+      order = placedOrderFrom(answered.body);
       try {
-        await hold.requested(timeout);
+        await messages.seen((m) => m.alertClasses.includes("alert-success") && m.text.includes("Order placed."), timeout);
       } catch {
-        throw new Error(`order ${order.id} was placed but the checkout form never navigated to customer-orders.html`);
+        throw new Error(`order ${order.id} was created (201) but the page never showed "Order placed." (it showed: ${messages.describe()})`);
       }
     } finally {
-      await hold.release();
+      messages.stop();
+      await answer.uninstall();
     }
-    await clicked;
-    await page.waitForURL((url) => url.pathname.endsWith("/customer-orders.html"), { timeout });
+    try {
+      await page.waitForURL((url) => url.pathname.endsWith("/customer-orders.html"), { timeout });
+      await clicked;
+    } catch {
+      throw new Error(`order ${order.id} was placed but the browser did not land on customer-orders.html (it is on ${page.url()})`);
+    }
     return order;
   }
 
@@ -202,6 +201,30 @@ export class SockShop {
     await this.page.locator("#navbar #tabIndex").waitFor({ state: "attached", timeout });
   }
 
+  /**
+   * Reports every change of #user-message from inside the page. The report leaves the page in
+   * the same task as the change, before a form submission can navigate away, so nothing is lost.
+   */
+  private async watchUserMessage(): Promise<UserMessageWatch> {
+    const watch = new UserMessageWatch(await userMessageChannel(this.page));
+    try {
+      await this.page.evaluate((binding) => {
+        const box = document.querySelector("#user-message");
+        if (!box) throw new Error("this page has no #user-message");
+        const report = (window as unknown as Record<string, (message: unknown) => void>)[binding];
+        if (!report) throw new Error(`binding ${binding} is missing`);
+        new MutationObserver(() => {
+          const alertClasses = Array.from(box.querySelectorAll(".alert"), (alert) => alert.className).join(" ");
+          report({ alertClasses, text: (box.textContent ?? "").replace(/\s+/g, " ").replace(/^\u00d7\s*/, "").trim() });
+        }).observe(box, { childList: true, subtree: true, characterData: true });
+      }, USER_MESSAGE_BINDING);
+    } catch (error) {
+      watch.stop();
+      throw error;
+    }
+    return watch;
+  }
+
   /** Waits until the navbar shows the cart of that GET /cart answer; returns its item count. */
   private async navbarShowsCart(cartAnswer: Response): Promise<number> {
     const body = await bodyOf(cartAnswer);
@@ -232,41 +255,108 @@ export class SockShop {
   }
 }
 
+type OrderAnswer = { status: number; body: string } | { failure: string };
+
 /**
- * Holds the browser's navigation to matching URLs until release(): the old page stays readable
- * meanwhile. Other requests are untouched.
+ * Reads the first POST /orders answer in Node: the route fetches it, keeps status and body, and
+ * hands the same answer to the page. Other requests go on untouched.
  */
-class HeldNavigation {
-  private releaseHeld: () => void = () => undefined;
-  private readonly released = new Promise<void>((resolve) => (this.releaseHeld = resolve));
-  private noticeRequest: () => void = () => undefined;
-  private readonly wasRequested = new Promise<void>((resolve) => (this.noticeRequest = resolve));
+class OrderAnswerCapture {
+  private settle: (answer: OrderAnswer) => void = () => undefined;
+  /** The first answer (the deployed 0.3.12 may post once per distinct cart line). */
+  readonly first = new Promise<OrderAnswer>((resolve) => (this.settle = resolve));
+  private readonly matches = (url: URL): boolean => url.pathname === this.ordersPath;
   private readonly handler = async (route: Route): Promise<void> => {
-    if (route.request().isNavigationRequest()) {
-      this.noticeRequest();
-      await this.released;
+    if (route.request().method() !== "POST") return route.fallback();
+    try {
+      const response = await route.fetch({ timeout: this.timeoutMs });
+      const body = await response.text();
+      this.settle({ status: response.status(), body });
+      await route.fulfill({ response, body });
+    } catch (error) {
+      this.settle({ failure: error instanceof Error ? error.message.split("\n")[0] ?? error.message : String(error) });
+      // The page sees a network error, as it would have without us; closing pages refuse aborts.
+      await route.abort("failed").catch(() => undefined);
     }
-    // The page may be closing when we let go; its owner hears about that from its own calls.
-    await route.continue().catch(() => undefined);
   };
 
   constructor(
     private readonly page: Page,
-    private readonly matches: (url: URL) => boolean,
+    private readonly ordersPath: string,
+    private readonly timeoutMs: number,
   ) {}
 
   async install(): Promise<void> {
     await this.page.route(this.matches, this.handler);
   }
 
-  /** Resolves once the page asked to navigate to a matching URL. */
-  requested(timeoutMs: number): Promise<void> {
-    return withDeadline(this.wasRequested, timeoutMs, "navigation to a held URL");
+  async uninstall(): Promise<void> {
+    await this.page.unroute(this.matches, this.handler);
+  }
+}
+
+interface UserMessage {
+  /** Classes of the alerts in #user-message, e.g. "alert alert-success alert-dismissible". */
+  alertClasses: string;
+  text: string;
+}
+
+const USER_MESSAGE_BINDING = "__gamedayUserMessage";
+type UserMessageListener = (message: UserMessage) => void;
+const userMessageListeners = new WeakMap<Page, Promise<Set<UserMessageListener>>>();
+
+/** One binding per page (a name can be exposed only once) fanning out to the current watchers. */
+function userMessageChannel(page: Page): Promise<Set<UserMessageListener>> {
+  let channel = userMessageListeners.get(page);
+  if (!channel) {
+    const listeners = new Set<UserMessageListener>();
+    channel = page
+      .exposeBinding(USER_MESSAGE_BINDING, (_source, message: UserMessage) => {
+        for (const listener of listeners) listener(message);
+      })
+      .then(() => listeners);
+    userMessageListeners.set(page, channel);
+  }
+  return channel;
+}
+
+/** The #user-message contents the page reported, and a way to wait for one of them. */
+class UserMessageWatch {
+  private readonly seenMessages: UserMessage[] = [];
+  private readonly waiters = new Set<() => void>();
+  readonly listener: UserMessageListener = (message) => {
+    this.seenMessages.push(message);
+    for (const wake of this.waiters) wake();
+  };
+
+  constructor(private readonly listeners: Set<UserMessageListener>) {
+    listeners.add(this.listener);
   }
 
-  async release(): Promise<void> {
-    this.releaseHeld();
-    await this.page.unroute(this.matches, this.handler);
+  async seen(matches: (message: UserMessage) => boolean, timeoutMs: number): Promise<UserMessage> {
+    const found = (): UserMessage | undefined => this.seenMessages.find(matches);
+    let wake: () => void = () => undefined;
+    const reported = new Promise<UserMessage>((resolve) => {
+      wake = () => {
+        const message = found();
+        if (message) resolve(message);
+      };
+    });
+    this.waiters.add(wake);
+    try {
+      wake();
+      return await withDeadline(reported, timeoutMs, "#user-message report");
+    } finally {
+      this.waiters.delete(wake);
+    }
+  }
+
+  describe(): string {
+    return this.seenMessages.length === 0 ? "nothing" : this.seenMessages.map((m) => `"${m.text}"`).join(", then ");
+  }
+
+  stop(): void {
+    this.listeners.delete(this.listener);
   }
 }
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Runs before `npm run gameday` and `npm test` (npm's pre-scripts), so a fresh clone works with the
+// README's two commands: installs the npm dependencies if missing, and Debian's chromium and
+// rabbitmq-server if missing (as root; otherwise it prints the command to run). Plain JS: it must
+// work before anything is installed.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const lock = path.join(root, "node_modules", ".package-lock.json");
+const run = (command, args, env = {}) => execFileSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+
+const debian = [
+  ["/usr/bin/chromium", "chromium"],
+  ["/usr/lib/rabbitmq/bin/rabbitmq-server", "rabbitmq-server"],
+].filter(([file]) => !fs.existsSync(file)).map(([, pkg]) => pkg);
+const chromiumOverride = process.env.GAMEDAY_CHROMIUM && fs.existsSync(process.env.GAMEDAY_CHROMIUM);
+const rabbitOverride = process.env.RABBITMQ_URL || process.env.GAMEDAY_RABBITMQ_SERVER;
+const missing = debian.filter((pkg) => !(pkg === "chromium" && chromiumOverride) && !(pkg === "rabbitmq-server" && rabbitOverride));
+if (missing.length > 0) {
+  if (process.getuid?.() === 0 && fs.existsSync("/usr/bin/apt-get")) {
+    console.log(`gameday: installing Debian packages ${missing.join(", ")} (once)`);
+    run("apt-get", ["update", "-qq"]);
+    run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], { DEBIAN_FRONTEND: "noninteractive" });
+  } else {
+    console.error(`gameday: missing ${missing.join(", ")}. Install with: sudo apt-get install -y ${missing.join(" ")}`);
+    process.exit(3);
+  }
+}
+
+const lockfile = path.join(root, "package-lock.json");
+if (!fs.existsSync(lock) || fs.statSync(lock).mtimeMs < fs.statSync(lockfile).mtimeMs) {
+  console.log("gameday: installing npm dependencies (npm ci)");
+  run("npm", ["ci", "--no-audit", "--no-fund"], { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" });
+}
