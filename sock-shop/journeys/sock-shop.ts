@@ -12,19 +12,21 @@ export interface PlacedOrder {
   readonly customerId: string;
 }
 
-/** The shop refused the order; `shownMessage` is what the customer saw (undefined: nothing). */
+/**
+ * The shop did not place the order. `status` is the POST /orders answer (undefined when the page
+ * sent none); `shownMessage` is what the customer saw in #user-message (undefined: nothing).
+ */
 export class OrderNotPlaced extends Error {
   override readonly name = "OrderNotPlaced";
   constructor(
-    readonly status: number,
+    readonly status: number | undefined,
     readonly shownMessage: string | undefined,
-    readonly responseBody: string,
+    readonly responseBody: string | undefined,
   ) {
-    super(
-      shownMessage === undefined
-        ? `order not placed: POST /orders answered ${status} and the page shows no message (body: ${preview(responseBody)})`
-        : `order not placed: POST /orders answered ${status} and the page shows "${shownMessage}"`,
-    );
+    const answer = status === undefined ? "no POST /orders was sent" : `POST /orders answered ${status}`;
+    const shown = shownMessage === undefined ? "the page shows no message" : `the page shows "${shownMessage}"`;
+    const body = shownMessage === undefined && responseBody !== undefined ? ` (body: ${preview(responseBody)})` : "";
+    super(`order not placed: ${answer} and ${shown}${body}`);
   }
 }
 
@@ -36,6 +38,8 @@ export interface SockShopOptions {
 // The cart count and the navigation sit in Bootstrap "collapse" parts hidden below 992 px.
 const MIN_DESKTOP_WIDTH = 1024;
 const ORDER_ID = /^[0-9a-f]{24}$/;
+// Upstream shows nothing for a refused order other than 406; this long we look for a message.
+const SILENT_FAILURE_GRACE_MS = 1_000;
 
 export class SockShop {
   private readonly page: Page;
@@ -97,14 +101,15 @@ export class SockShop {
     const timeout = this.timeoutMs;
     const detailPage = "detail.html";
     // Each page load asks GET /cart once for the navbar; the Referer tells which page asked.
-    const cartOnLoad = armed(page.waitForResponse((r) => isCall(r, "GET", "/cart") && issuedBy(r, detailPage), { timeout }));
+    const navbarCart = (r: Response): boolean => this.isCall(r, "GET", "cart") && issuedBy(r, detailPage);
+    const cartOnLoad = armed(page.waitForResponse(navbarCart, { timeout }));
     await page.goto(this.url(`${detailPage}?id=${encodeURIComponent(itemId)}`), { timeout });
     const before = await this.navbarShowsCart(await cartOnLoad);
 
     // #buttonCart gets its click handler only once the item has loaded, i.e. when #title is set.
     await page.locator("#title").filter({ hasText: /\S/ }).waitFor({ timeout });
-    const added = armed(page.waitForResponse((r) => isCall(r, "POST", "/cart"), { timeout }));
-    const cartAfterReload = armed(page.waitForResponse((r) => isCall(r, "GET", "/cart") && issuedBy(r, detailPage), { timeout }));
+    const added = armed(page.waitForResponse((r) => this.isCall(r, "POST", "cart"), { timeout }));
+    const cartAfterReload = armed(page.waitForResponse(navbarCart, { timeout }));
     await page.locator("#buttonCart").click({ timeout });
     const addAnswer = await added;
     if (addAnswer.status() !== 201) {
@@ -134,31 +139,35 @@ export class SockShop {
     await page.locator("#address").filter({ hasText: /\S/ }).waitFor({ timeout });
     await page.locator("#number").filter({ hasText: /\S/ }).waitFor({ timeout });
 
-    // On 201 the page shows "Order placed." and submits its form in the same task: the page (and
-    // with it the response body, in Chromium) is gone right after. So both are captured as they
+    // On 201 the page shows "Order placed." and submits its form in the same task; right after,
+    // the page is gone, and in Chromium the response body with it. So both are captured as they
     // happen: the answer at the network layer, the message by the page itself through a binding.
     const messages = await this.watchUserMessage();
-    const answer = new OrderAnswerCapture(page, new URL("orders", this.base).pathname, timeout);
-    await answer.install();
-    let clicked: Promise<void> | undefined;
+    const answers = new OrderAnswerCapture(page, new URL("orders", this.base).pathname, timeout);
+    let clicked: Promise<void> = Promise.resolve();
     let order: PlacedOrder;
     try {
+      await answers.install();
       // click() waits until the button is enabled, then for the navigation it caused.
       clicked = armed(page.locator("#orderButton").click({ timeout }));
-      const answered = await Promise.race([answer.first, clicked.then(() => answer.first)]);
-      if ("failure" in answered) throw new Error(`order not placed: POST /orders failed: ${answered.failure}`);
-      if (answered.status !== 201) {
-        throw new OrderNotPlaced(answered.status, await this.failureShown(answered.status), answered.body);
+      const refusedInPage = messages.next(isDanger, timeout);
+      const outcome = await Promise.race([
+        answers.first,
+        clicked.then(() => answers.first),
+        refusedInPage.then((message) => (message ? { refusedInPage: message.text } : answers.first)),
+      ]);
+      if ("refusedInPage" in outcome) throw new OrderNotPlaced(undefined, outcome.refusedInPage, undefined);
+      if ("failure" in outcome) throw new Error(`order not placed: ${outcome.failure} (the page shows: ${messages.describe()})`);
+      if (outcome.status !== 201) {
+        const shown = await messages.next(isDanger, outcome.status === 406 ? timeout : SILENT_FAILURE_GRACE_MS);
+        throw new OrderNotPlaced(outcome.status, shown?.text, outcome.body);
       }
-      order = placedOrderFrom(answered.body);
-      try {
-        await messages.seen((m) => m.alertClasses.includes("alert-success") && m.text.includes("Order placed."), timeout);
-      } catch {
-        throw new Error(`order ${order.id} was created (201) but the page never showed "Order placed." (it showed: ${messages.describe()})`);
-      }
+      order = placedOrderFrom(outcome.body);
+      const placed = await messages.next((m) => m.alertClasses.includes("alert-success") && m.text.includes("Order placed."), timeout);
+      if (!placed) throw new Error(`order ${order.id} was created (201) but the page never showed "Order placed." (it showed: ${messages.describe()})`);
     } finally {
       messages.stop();
-      await answer.uninstall();
+      await answers.uninstall();
     }
     try {
       await page.waitForURL((url) => url.pathname.endsWith("/customer-orders.html"), { timeout });
@@ -173,7 +182,7 @@ export class SockShop {
   async myOrders(): Promise<string[]> {
     const { page } = this;
     const timeout = this.timeoutMs;
-    const listed = armed(page.waitForResponse((r) => isCall(r, "GET", "/orders") && issuedBy(r, "customer-orders.html"), { timeout }));
+    const listed = armed(page.waitForResponse((r) => this.isCall(r, "GET", "orders") && issuedBy(r, "customer-orders.html"), { timeout }));
     await page.goto(this.url("customer-orders.html"), { timeout });
     const answer = await listed;
     const body = await bodyOf(answer);
@@ -194,35 +203,16 @@ export class SockShop {
     return new URL(path, this.base).toString();
   }
 
+  /** A response to `method` on a front-end path given relative to the shop's base URL. */
+  private isCall(response: Response, method: string, relativePath: string): boolean {
+    return response.request().method() === method && new URL(response.url()).pathname === new URL(relativePath, this.base).pathname;
+  }
+
   /** The topbar and navbar are loaded after DOM ready; their selectors exist only afterwards. */
   private async fragmentsLoaded(): Promise<void> {
     const timeout = this.timeoutMs;
     await this.page.locator("#topbar ul.menu").waitFor({ state: "attached", timeout });
     await this.page.locator("#navbar #tabIndex").waitFor({ state: "attached", timeout });
-  }
-
-  /**
-   * Reports every change of #user-message from inside the page. The report leaves the page in
-   * the same task as the change, before a form submission can navigate away, so nothing is lost.
-   */
-  private async watchUserMessage(): Promise<UserMessageWatch> {
-    const watch = new UserMessageWatch(await userMessageChannel(this.page));
-    try {
-      await this.page.evaluate((binding) => {
-        const box = document.querySelector("#user-message");
-        if (!box) throw new Error("this page has no #user-message");
-        const report = (window as unknown as Record<string, (message: unknown) => void>)[binding];
-        if (!report) throw new Error(`binding ${binding} is missing`);
-        new MutationObserver(() => {
-          const alertClasses = Array.from(box.querySelectorAll(".alert"), (alert) => alert.className).join(" ");
-          report({ alertClasses, text: (box.textContent ?? "").replace(/\s+/g, " ").replace(/^\u00d7\s*/, "").trim() });
-        }).observe(box, { childList: true, subtree: true, characterData: true });
-      }, USER_MESSAGE_BINDING);
-    } catch (error) {
-      watch.stop();
-      throw error;
-    }
-    return watch;
   }
 
   /** Waits until the navbar shows the cart of that GET /cart answer; returns its item count. */
@@ -243,28 +233,46 @@ export class SockShop {
     return count;
   }
 
-  /** What #user-message shows after a refused order (upstream shows text only for 406). */
-  private async failureShown(status: number): Promise<string | undefined> {
-    const danger = this.page.locator("#user-message .alert-danger").first();
+  /**
+   * Reports every change of #user-message from inside the page. A report leaves the page in the
+   * task that made the change, before a form submission can navigate away, so none is lost.
+   */
+  private async watchUserMessage(): Promise<UserMessageWatch> {
+    const watch = new UserMessageWatch(await userMessageChannel(this.page));
     try {
-      await danger.waitFor({ timeout: status === 406 ? this.timeoutMs : 1_000 });
-    } catch {
-      return undefined;
+      await this.page.evaluate((binding) => {
+        const box = document.querySelector("#user-message");
+        if (!box) throw new Error("this page has no #user-message");
+        const report = (window as unknown as Record<string, ((message: unknown) => void) | undefined>)[binding];
+        if (!report) throw new Error(`the page has no ${binding} binding`);
+        new MutationObserver(() => {
+          const alertClasses = Array.from(box.querySelectorAll(".alert"), (alert) => alert.className).join(" ");
+          // Without the alerts' "×" close button: the text as the customer reads it.
+          const text = (box.textContent ?? "").replace(/\s+/g, " ").replace(/^\u00d7\s*/, "").trim();
+          report({ alertClasses, text });
+        }).observe(box, { childList: true, subtree: true, characterData: true });
+      }, USER_MESSAGE_BINDING);
+    } catch (error) {
+      watch.stop();
+      throw error;
     }
-    return visibleText(danger);
+    return watch;
   }
 }
+
+// ---- POST /orders capture --------------------------------------------------------------------
 
 type OrderAnswer = { status: number; body: string } | { failure: string };
 
 /**
  * Reads the first POST /orders answer in Node: the route fetches it, keeps status and body, and
- * hands the same answer to the page. Other requests go on untouched.
+ * hands the same answer to the page. Everything else passes untouched.
  */
 class OrderAnswerCapture {
   private settle: (answer: OrderAnswer) => void = () => undefined;
-  /** The first answer (the deployed 0.3.12 may post once per distinct cart line). */
+  /** The first answer (the deployed 0.3.12 posts once per distinct cart line on one click). */
   readonly first = new Promise<OrderAnswer>((resolve) => (this.settle = resolve));
+  private deadline: NodeJS.Timeout | undefined;
   private readonly matches = (url: URL): boolean => url.pathname === this.ordersPath;
   private readonly handler = async (route: Route): Promise<void> => {
     if (route.request().method() !== "POST") return route.fallback();
@@ -274,8 +282,8 @@ class OrderAnswerCapture {
       this.settle({ status: response.status(), body });
       await route.fulfill({ response, body });
     } catch (error) {
-      this.settle({ failure: error instanceof Error ? error.message.split("\n")[0] ?? error.message : String(error) });
-      // The page sees a network error, as it would have without us; closing pages refuse aborts.
+      this.settle({ failure: `POST /orders failed: ${firstLine(error)}` });
+      // The page gets a network error, as it would have without us; a closing page refuses aborts.
       await route.abort("failed").catch(() => undefined);
     }
   };
@@ -288,26 +296,32 @@ class OrderAnswerCapture {
 
   async install(): Promise<void> {
     await this.page.route(this.matches, this.handler);
+    this.deadline = setTimeout(() => this.settle({ failure: `no POST /orders answer within ${this.timeoutMs} ms` }), this.timeoutMs);
   }
 
   async uninstall(): Promise<void> {
+    clearTimeout(this.deadline);
     await this.page.unroute(this.matches, this.handler);
   }
 }
 
+// ---- #user-message reports -------------------------------------------------------------------
+
 interface UserMessage {
   /** Classes of the alerts in #user-message, e.g. "alert alert-success alert-dismissible". */
-  alertClasses: string;
-  text: string;
+  readonly alertClasses: string;
+  readonly text: string;
 }
+type UserMessageListener = (message: UserMessage) => void;
+
+const isDanger = (message: UserMessage): boolean => message.alertClasses.includes("alert-danger");
 
 const USER_MESSAGE_BINDING = "__gamedayUserMessage";
-type UserMessageListener = (message: UserMessage) => void;
-const userMessageListeners = new WeakMap<Page, Promise<Set<UserMessageListener>>>();
+const userMessageChannels = new WeakMap<Page, Promise<Set<UserMessageListener>>>();
 
-/** One binding per page (a name can be exposed only once) fanning out to the current watchers. */
+/** One binding per page (a name can be exposed only once), fanned out to the current watches. */
 function userMessageChannel(page: Page): Promise<Set<UserMessageListener>> {
-  let channel = userMessageListeners.get(page);
+  let channel = userMessageChannels.get(page);
   if (!channel) {
     const listeners = new Set<UserMessageListener>();
     channel = page
@@ -315,55 +329,59 @@ function userMessageChannel(page: Page): Promise<Set<UserMessageListener>> {
         for (const listener of listeners) listener(message);
       })
       .then(() => listeners);
-    userMessageListeners.set(page, channel);
+    userMessageChannels.set(page, channel);
   }
   return channel;
 }
 
-/** The #user-message contents the page reported, and a way to wait for one of them. */
+/** The #user-message contents reported since the watch began, and waits for one of them. */
 class UserMessageWatch {
-  private readonly seenMessages: UserMessage[] = [];
-  private readonly waiters = new Set<() => void>();
-  readonly listener: UserMessageListener = (message) => {
-    this.seenMessages.push(message);
-    for (const wake of this.waiters) wake();
+  private readonly seen: UserMessage[] = [];
+  private readonly pending = new Set<{ matches: (m: UserMessage) => boolean; done: (m: UserMessage | undefined) => void }>();
+  private readonly listener: UserMessageListener = (message) => {
+    this.seen.push(message);
+    for (const waiter of this.pending) if (waiter.matches(message)) waiter.done(message);
   };
 
   constructor(private readonly listeners: Set<UserMessageListener>) {
     listeners.add(this.listener);
   }
 
-  async seen(matches: (message: UserMessage) => boolean, timeoutMs: number): Promise<UserMessage> {
-    const found = (): UserMessage | undefined => this.seenMessages.find(matches);
-    let wake: () => void = () => undefined;
-    const reported = new Promise<UserMessage>((resolve) => {
-      wake = () => {
-        const message = found();
-        if (message) resolve(message);
+  /** The first report matching, seen already or within `timeoutMs`; undefined if none (or stopped). */
+  next(matches: (message: UserMessage) => boolean, timeoutMs: number): Promise<UserMessage | undefined> {
+    const already = this.seen.find(matches);
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve) => {
+      const waiter = {
+        matches,
+        done: (message: UserMessage | undefined) => {
+          clearTimeout(timer);
+          this.pending.delete(waiter);
+          resolve(message);
+        },
       };
+      const timer = setTimeout(() => waiter.done(undefined), timeoutMs);
+      this.pending.add(waiter);
     });
-    this.waiters.add(wake);
-    try {
-      wake();
-      return await withDeadline(reported, timeoutMs, "#user-message report");
-    } finally {
-      this.waiters.delete(wake);
-    }
   }
 
   describe(): string {
-    return this.seenMessages.length === 0 ? "nothing" : this.seenMessages.map((m) => `"${m.text}"`).join(", then ");
+    return this.seen.length === 0 ? "nothing" : this.seen.map((m) => `"${m.text}"`).join(", then ");
   }
 
   stop(): void {
     this.listeners.delete(this.listener);
+    for (const waiter of this.pending) waiter.done(undefined);
   }
 }
+
+// ---- helpers ---------------------------------------------------------------------------------
 
 function placedOrderFrom(body: string): PlacedOrder {
   const order = parseJson(body, "POST /orders");
   if (!isRecord(order)) throw new Error(`POST /orders answered 201 with something other than an order: ${preview(body)}`);
-  const self = linkHref(order, "self");
+  const links = order._links;
+  const self = isRecord(links) && isRecord(links.self) && typeof links.self.href === "string" ? links.self.href : undefined;
   const id = self?.split("/").pop() ?? "";
   if (!ORDER_ID.test(id)) throw new Error(`POST /orders answered 201 but _links.self.href "${self ?? "(none)"}" does not end in a 24-hex order id`);
   const shipment = order.shipment;
@@ -374,24 +392,10 @@ function placedOrderFrom(body: string): PlacedOrder {
   return { id, total: order.total, shipmentId, customerId: order.customerId };
 }
 
-// ---- helpers ---------------------------------------------------------------------------------
-
 /** Marks a wait as handled at once, so throwing before awaiting it leaves no unhandled rejection. */
 function armed<T>(wait: Promise<T>): Promise<T> {
   wait.catch(() => undefined);
   return wait;
-}
-
-function withDeadline<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: none within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-function isCall(response: Response, method: string, pathname: string): boolean {
-  return response.request().method() === method && new URL(response.url()).pathname === pathname;
 }
 
 /** True when the request came from a document named `page` (its Referer), not an earlier page. */
@@ -409,7 +413,7 @@ async function bodyOf(response: Response): Promise<string> {
   try {
     return await response.text();
   } catch (error) {
-    return `(body unavailable: ${error instanceof Error ? error.message : String(error)})`;
+    return `(body unavailable: ${firstLine(error)})`;
   }
 }
 
@@ -425,12 +429,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function linkHref(resource: Record<string, unknown>, rel: string): string | undefined {
-  const links = resource._links;
-  const link = isRecord(links) ? links[rel] : undefined;
-  return isRecord(link) && typeof link.href === "string" ? link.href : undefined;
-}
-
 /** Text as the customer reads it, without the alerts' "×" close button. */
 async function visibleText(locator: Locator): Promise<string> {
   return (await locator.innerText()).replace(/\s+/g, " ").replace(/^\u00d7\s*/, "").trim();
@@ -442,6 +440,11 @@ async function textOrNothing(locator: Locator): Promise<string> {
   } catch {
     return "(not on the page)";
   }
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0] ?? message;
 }
 
 function preview(text: string): string {
