@@ -1,14 +1,9 @@
 // Where Sock Shop's evidence lives: queue-master's shipment records (our extension, GET /shipments)
 // and its "Received shipment task" log lines.
 import type { Platform } from "../helpers/platforms/platform.ts";
+import type { ShipmentRecord } from "./lite/services/queue-master.ts";
 
-export interface ShipmentRecord {
-  shipmentId: string;
-  name: string;
-  receivedAt: string;
-  redelivered: boolean;
-  consumer: string;
-}
+export type { ShipmentRecord };
 
 export async function shipmentsRecorded(platform: Platform): Promise<ShipmentRecord[]> {
   const url = `${platform.endpoint("queue-master")}/shipments`;
