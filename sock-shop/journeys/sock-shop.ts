@@ -1,6 +1,6 @@
 // Page objects for the Sock Shop front-end. They use only the upstream selectors and routes
 // (reference §1.6–1.7), so the same code drives the lite shop and weaveworksdemos/front-end:0.3.12.
-import type { Locator, Page, Response, Route } from "@playwright/test";
+import type { Frame, Locator, Page, Response, Route } from "@playwright/test";
 
 export interface PlacedOrder {
   /** 24-hex order id: the last segment of the order's `_links.self.href`. */
@@ -99,17 +99,16 @@ export class SockShop {
   async addToCart(itemId: string): Promise<number> {
     const { page } = this;
     const timeout = this.timeoutMs;
-    const detailPage = "detail.html";
-    // Each page load asks GET /cart once for the navbar; the Referer tells which page asked.
-    const navbarCart = (r: Response): boolean => this.isCall(r, "GET", "cart") && issuedBy(r, detailPage);
-    const cartOnLoad = armed(page.waitForResponse(navbarCart, { timeout }));
-    await page.goto(this.url(`${detailPage}?id=${encodeURIComponent(itemId)}`), { timeout });
+    // Each page load asks GET /cart once, for the navbar.
+    const navbarCart = (r: Response): boolean => this.isCall(r, "GET", "cart");
+    const cartOnLoad = responseOfNextDocument(page, navbarCart, timeout, "GET /cart of detail.html");
+    await page.goto(this.url(`detail.html?id=${encodeURIComponent(itemId)}`), { timeout });
     const before = await this.navbarShowsCart(await cartOnLoad);
 
     // #buttonCart gets its click handler only once the item has loaded, i.e. when #title is set.
     await page.locator("#title").filter({ hasText: /\S/ }).waitFor({ timeout });
     const added = armed(page.waitForResponse((r) => this.isCall(r, "POST", "cart"), { timeout }));
-    const cartAfterReload = armed(page.waitForResponse(navbarCart, { timeout }));
+    const cartAfterReload = responseOfNextDocument(page, navbarCart, timeout, "GET /cart after adding to the cart");
     await page.locator("#buttonCart").click({ timeout });
     const addAnswer = await added;
     if (addAnswer.status() !== 201) {
@@ -150,12 +149,11 @@ export class SockShop {
       await answers.install();
       // click() waits until the button is enabled, then for the navigation it caused.
       clicked = armed(page.locator("#orderButton").click({ timeout }));
-      const refusedInPage = messages.next(isDanger, timeout);
-      const outcome = await Promise.race([
-        answers.first,
-        clicked.then(() => answers.first),
-        refusedInPage.then((message) => (message ? { refusedInPage: message.text } : answers.first)),
-      ]);
+      // A page that refuses by itself (no address or card) shows a message and sends nothing.
+      const refusedInPage = messages
+        .next(isDanger, timeout)
+        .then((message): CheckoutOutcome | Promise<CheckoutOutcome> => (message ? { refusedInPage: message.text } : answers.first));
+      const outcome = await Promise.race<CheckoutOutcome>([answers.first, clicked.then(() => answers.first), refusedInPage]);
       if ("refusedInPage" in outcome) throw new OrderNotPlaced(undefined, outcome.refusedInPage, undefined);
       if ("failure" in outcome) throw new Error(`order not placed: ${outcome.failure} (the page shows: ${messages.describe()})`);
       if (outcome.status !== 201) {
@@ -182,7 +180,7 @@ export class SockShop {
   async myOrders(): Promise<string[]> {
     const { page } = this;
     const timeout = this.timeoutMs;
-    const listed = armed(page.waitForResponse((r) => this.isCall(r, "GET", "orders") && issuedBy(r, "customer-orders.html"), { timeout }));
+    const listed = responseOfNextDocument(page, (r) => this.isCall(r, "GET", "orders"), timeout, "GET /orders of customer-orders.html");
     await page.goto(this.url("customer-orders.html"), { timeout });
     const answer = await listed;
     const body = await bodyOf(answer);
@@ -263,6 +261,7 @@ export class SockShop {
 // ---- POST /orders capture --------------------------------------------------------------------
 
 type OrderAnswer = { status: number; body: string } | { failure: string };
+type CheckoutOutcome = OrderAnswer | { refusedInPage: string };
 
 /**
  * Reads the first POST /orders answer in Node: the route fetches it, keeps status and body, and
@@ -398,15 +397,34 @@ function armed<T>(wait: Promise<T>): Promise<T> {
   return wait;
 }
 
-/** True when the request came from a document named `page` (its Referer), not an earlier page. */
-function issuedBy(response: Response, page: string): boolean {
-  const referer = response.request().headers()["referer"];
-  if (referer === undefined) return false;
-  try {
-    return new URL(referer).pathname.endsWith(`/${page}`);
-  } catch {
-    return false;
-  }
+/**
+ * The first matching response after the main frame's next navigation: a response of the document
+ * about to load, never a late one of the page being left (events arrive in order).
+ */
+function responseOfNextDocument(page: Page, matches: (response: Response) => boolean, timeoutMs: number, what: string): Promise<Response> {
+  return armed(
+    new Promise<Response>((resolve, reject) => {
+      let navigated = false;
+      const onNavigated = (frame: Frame): void => {
+        if (frame === page.mainFrame()) navigated = true;
+      };
+      const onResponse = (response: Response): void => {
+        if (navigated && matches(response)) finish(() => resolve(response));
+      };
+      const onClose = (): void => finish(() => reject(new Error(`${what}: the page closed first`)));
+      const timer = setTimeout(() => finish(() => reject(new Error(`${what}: none within ${timeoutMs} ms`))), timeoutMs);
+      function finish(settle: () => void): void {
+        clearTimeout(timer);
+        page.off("framenavigated", onNavigated);
+        page.off("response", onResponse);
+        page.off("close", onClose);
+        settle();
+      }
+      page.on("framenavigated", onNavigated);
+      page.on("response", onResponse);
+      page.on("close", onClose);
+    }),
+  );
 }
 
 async function bodyOf(response: Response): Promise<string> {

@@ -187,16 +187,14 @@ async function fetchRaw(service: string, url: string): Promise<RawAnswer> {
   }
 }
 
-/** helpers.simpleHttpRequest: upstream answers 200 with whatever body the backend gave. */
-async function passBodyAs200(service: string, url: string): Promise<Reply> {
+/**
+ * Relays a backend's body and content type. Upstream's request.get(url).pipe(res) keeps the
+ * backend's status; its helpers.simpleHttpRequest answers 200 whatever the backend said
+ * (`status: 200`).
+ */
+async function relay(service: string, url: string, status?: number): Promise<Reply> {
   const answer = await fetchRaw(service, url);
-  return { status: 200, raw: answer.bytes, headers: { "content-type": answer.contentType } };
-}
-
-/** request.get(url).pipe(res): status, content type and body of the backend. */
-async function passThrough(service: string, url: string): Promise<Reply> {
-  const answer = await fetchRaw(service, url);
-  return { status: answer.status, raw: answer.bytes, headers: { "content-type": answer.contentType } };
+  return { status: status ?? answer.status, raw: answer.bytes, headers: { "content-type": answer.contentType } };
 }
 
 const jsonReply = (status: number, body: unknown): Reply => ({ status, body });
@@ -232,11 +230,11 @@ async function catalogueItem(id: string): Promise<{ id: string; price: number }>
   return { id: item.id, price: item.price };
 }
 
-function requiredField(body: unknown, field: string, message: string): string {
+function requiredField(body: unknown, field: string, message: string): unknown {
   const value = isRecord(body) ? body[field] : undefined;
   // Upstream passes 400 as a second argument to next(), which Express ignores: these are 500s.
   if (value === undefined || value === null) throw new HttpError(500, message);
-  return String(value);
+  return value;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,13 +303,13 @@ router.get(
   api((req) => {
     const customerId = req.session.customerId;
     if (customerId === undefined) throw new HttpError(500, "User not logged in.");
-    return passBodyAs200("user", `${userUrl}/customers/${encodeURIComponent(customerId)}`);
+    return relay("user", `${userUrl}/customers/${encodeURIComponent(customerId)}`, 200);
   }),
 );
-router.get("/customers", api(() => passBodyAs200("user", `${userUrl}/customers`)));
-router.get("/addresses", api(() => passBodyAs200("user", `${userUrl}/addresses`)));
-router.get("/cards", api(() => passBodyAs200("user", `${userUrl}/cards`)));
-router.get("/cards/:id", api((req) => passBodyAs200("user", `${userUrl}/cards/${encodeURIComponent(req.params.id ?? "")}`)));
+router.get("/customers", api(() => relay("user", `${userUrl}/customers`, 200)));
+router.get("/addresses", api(() => relay("user", `${userUrl}/addresses`, 200)));
+router.get("/cards", api(() => relay("user", `${userUrl}/cards`, 200)));
+router.get("/cards/:id", api((req) => relay("user", `${userUrl}/cards/${encodeURIComponent(req.params.id ?? "")}`, 200)));
 
 /** POST /customers (test helper), /addresses and /cards: upstream answers 200 with user's body. */
 function postToUser(resource: "customers" | "addresses" | "cards", withOwner: boolean): Handler {
@@ -360,10 +358,10 @@ router.get(
 
 const originalUrl = (req: Request): string => req.raw.url ?? req.path;
 
-router.get("/catalogue/images/*", api((req) => passThrough("catalogue", `${catalogueUrl}${originalUrl(req)}`)));
-router.get("/catalogue", api((req) => passBodyAs200("catalogue", `${catalogueUrl}${originalUrl(req)}`)));
-router.get("/catalogue/*", api((req) => passBodyAs200("catalogue", `${catalogueUrl}${originalUrl(req)}`)));
-router.get("/tags", api(() => passBodyAs200("catalogue", `${catalogueUrl}/tags`)));
+router.get("/catalogue/images/*", api((req) => relay("catalogue", `${catalogueUrl}${originalUrl(req)}`)));
+router.get("/catalogue", api((req) => relay("catalogue", `${catalogueUrl}${originalUrl(req)}`, 200)));
+router.get("/catalogue/*", api((req) => relay("catalogue", `${catalogueUrl}${originalUrl(req)}`, 200)));
+router.get("/tags", api(() => relay("catalogue", `${catalogueUrl}/tags`, 200)));
 
 // --- cart -------------------------------------------------------------------------------------
 
@@ -380,7 +378,7 @@ router.get(
 router.post(
   "/cart",
   api(async (req) => {
-    const id = requiredField(await req.body(), "id", "Must pass id of item to add");
+    const id = String(requiredField(await req.body(), "id", "Must pass id of item to add"));
     const owner = cartOwner(req);
     const item = await catalogueItem(id);
     const added = await upstream("carts", cartItemsUrl(owner), { method: "POST", body: { itemId: item.id, unitPrice: item.price } });
@@ -393,7 +391,7 @@ router.post(
   "/cart/update",
   api(async (req) => {
     const body = await req.body();
-    const id = requiredField(body, "id", "Must pass id of item to update");
+    const id = String(requiredField(body, "id", "Must pass id of item to update"));
     const quantity = requiredField(body, "quantity", "Must pass quantity to update");
     const owner = cartOwner(req);
     const item = await catalogueItem(id);
@@ -438,7 +436,7 @@ router.get(
   }),
 );
 
-router.get("/orders/*", api((req) => passThrough("orders", `${ordersUrl}${originalUrl(req)}`)));
+router.get("/orders/*", api((req) => relay("orders", `${ordersUrl}${originalUrl(req)}`)));
 
 router.post(
   "/orders",
