@@ -21,7 +21,8 @@ function niceStep(max: number, ticks: number): number {
 export function timelineSvg(data: TimelineData): string {
   const entries = Object.entries(data.series);
   const allPoints = entries.flatMap(([, points]) => points);
-  const end = Math.max(1_000, ...allPoints.map((p) => p.t), ...data.markers.map((m) => m.t), ...data.phases.map((p) => p.end ?? p.start));
+  const last = Math.max(1_000, ...allPoints.map((p) => p.t), ...data.markers.map((m) => m.t), ...data.phases.map((p) => p.end ?? p.start));
+  const end = last * 1.03; // a little room so a change at the very end stays visible
   const yMax = Math.max(1, ...allPoints.map((p) => p.v));
   const yStep = Math.max(1, niceStep(yMax, 5));
   const yTop = Math.ceil(yMax / yStep) * yStep;
@@ -40,7 +41,8 @@ export function timelineSvg(data: TimelineData): string {
     const x1 = x(phase.end ?? end);
     out.push(
       `<rect x="${x0.toFixed(1)}" y="${PAD.top}" width="${Math.max(0, x1 - x0).toFixed(1)}" height="${plotH}" fill="${PHASE_FILLS[i % PHASE_FILLS.length]}"/>`,
-      `<text x="${((x0 + x1) / 2).toFixed(1)}" y="${PAD.top + plotH + 50}" text-anchor="middle" fill="#374151" font-size="12">${escape(phase.name)}</text>`,
+      // Short adjacent phases would print over each other: alternate two rows.
+      `<text x="${((x0 + x1) / 2).toFixed(1)}" y="${PAD.top + plotH + 44 + (i % 2) * 16}" text-anchor="middle" fill="#374151" font-size="12">${escape(phase.name)}</text>`,
     );
   });
   for (let v = 0; v <= yTop; v += yStep) {
@@ -68,7 +70,7 @@ export function timelineSvg(data: TimelineData): string {
       })
       .join(" ");
     out.push(`<path d="${path}" fill="none" stroke="${colour}" stroke-width="2.5"/>`);
-    const lx = PAD.left + i * 200;
+    const lx = PAD.left + i * 280;
     out.push(
       `<line x1="${lx}" x2="${lx + 24}" y1="50" y2="50" stroke="${colour}" stroke-width="3"/>`,
       `<text x="${lx + 30}" y="54" fill="#111827">${escape(name)} (${points.length} samples)</text>`,
@@ -77,9 +79,11 @@ export function timelineSvg(data: TimelineData): string {
   data.markers.forEach((marker, i) => {
     const colour = MARKER_COLOURS[marker.kind];
     const mx = x(marker.t).toFixed(1);
+    // Labels right of the line, or left of it in the right half so they stay inside the chart.
+    const rightHalf = marker.t > end / 2;
     out.push(
       `<line x1="${mx}" x2="${mx}" y1="${PAD.top}" y2="${PAD.top + plotH}" stroke="${colour}" stroke-width="2" stroke-dasharray="6 4"/>`,
-      `<text x="${mx}" y="${PAD.top + 14 + (i % 3) * 15}" fill="${colour}" font-weight="bold" dx="4">${escape(`${marker.kind}: ${marker.label}`)}</text>`,
+      `<text x="${mx}" y="${PAD.top + 14 + (i % 3) * 15}" fill="${colour}" font-weight="bold" dx="${rightHalf ? -4 : 4}" text-anchor="${rightHalf ? "end" : "start"}">${escape(`${marker.kind}: ${marker.label}`)}</text>`,
     );
   });
   out.push(`<text x="${PAD.left + plotW / 2}" y="${HEIGHT - 12}" text-anchor="middle" fill="#6b7280">time since the game day started</text>`);

@@ -42,8 +42,8 @@ test("the chart draws each series, the inject and revert markers and the phases"
 
 test("the inject marker sits where it happened on the time axis", () => {
   const svg = timelineSvg(data);
-  // 70 px left padding + 2 000 / 10 000 of the 1 100 px plot = 290 px.
-  expect(svg).toContain('<line x1="290.0" x2="290.0"');
+  // 70 px left padding + 2 000 / (10 000 × 1.03) of the 1 100 px plot = 283.6 px.
+  expect(svg).toContain('<line x1="283.6" x2="283.6"');
 });
 
 test("labels are escaped", () => {
