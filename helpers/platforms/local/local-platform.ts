@@ -19,6 +19,18 @@ export interface LocalPlatformOptions {
   log?: ((line: string) => void) | undefined;
 }
 
+/** Run directories (data and logs of past runs) kept for inspection; older ones are removed. */
+const KEEP_RUNS = 10;
+
+function pruneOldRuns(workDir: string, keep: number): void {
+  if (!fs.existsSync(workDir)) return;
+  const runs = fs
+    .readdirSync(workDir)
+    .map((name) => ({ dir: path.join(workDir, name), mtime: fs.statSync(path.join(workDir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const old of runs.slice(keep - 1)) fs.rmSync(old.dir, { recursive: true, force: true });
+}
+
 export class LocalPlatform implements Platform {
   readonly name = "local";
   private disposed?: Promise<void>;
@@ -34,6 +46,7 @@ export class LocalPlatform implements Platform {
 
   static async start(options: LocalPlatformOptions): Promise<LocalPlatform> {
     const started = performance.now();
+    pruneOldRuns(options.workDir, KEEP_RUNS);
     const runDir = path.join(options.workDir, options.runId);
     fs.mkdirSync(runDir, { recursive: true });
     const broker = await provisionBroker({ runId: options.runId, sharedUrl: options.sharedBrokerUrl, log: options.log });
