@@ -140,3 +140,88 @@ export async function eventually<T>(
 
 /** A condition from a description and a predicate. */
 export const that = <T>(description: string, holds: (value: T) => boolean): Condition<T> => ({ description, holds });
+
+/** The negation of a condition, for "never". */
+export const not = <T>(condition: Condition<T>): Condition<T> => ({
+  description: `not (${condition.description})`,
+  holds: (value) => !condition.holds(value),
+});
+
+/** Samples until stop(); passes if the condition held at one sample or more. */
+export function atLeastOnce<T>(
+  probe: Probe<T>,
+  condition: Condition<T>,
+  options: SamplingOptions<T> & { phase: string; kind?: FindingKind },
+): AlwaysMonitor<T> {
+  const intervalMs = options.intervalMs ?? 100;
+  const started = Date.now();
+  let samples = 0;
+  let held: Sample<T> | undefined;
+  let last: Sample<T> | undefined;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const next = Date.now() + intervalMs;
+      const sample = await read(probe);
+      samples += 1;
+      last = sample;
+      options.onSample?.(sample);
+      if (sample.error === undefined && condition.holds(sample.value as T)) held ??= sample;
+      await sleep(Math.max(0, next - Date.now()));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      const durationMs = Date.now() - started;
+      if (!held) {
+        throw new InvariantViolation(
+          options.kind ?? "invariant",
+          `${probe.subject}: expected ${condition.description} at least once during "${options.phase}", ` +
+            `but it never held in ${formatMs(durationMs)} and ${samples} samples; ${lastSeen(last)}`,
+        );
+      }
+      return { subject: probe.subject, expected: condition.description, samples, durationMs, last: held };
+    },
+  };
+}
+
+/**
+ * Waits (up to `withinMs`, default 0) for the condition to start holding, then requires it at every
+ * sample for `forMs`: "latency stays under 2 s for 30 s".
+ */
+export async function stays<T>(
+  probe: Probe<T>,
+  condition: Condition<T>,
+  options: SamplingOptions<T> & { forMs: number; withinMs?: number; after: string; kind?: FindingKind },
+): Promise<InvariantOutcome<T>> {
+  const intervalMs = options.intervalMs ?? 100;
+  const started = Date.now();
+  const startBy = started + (options.withinMs ?? 0);
+  let samples = 0;
+  let holdingSince: number | undefined;
+  let last: Sample<T> | undefined;
+  for (;;) {
+    const next = Date.now() + intervalMs;
+    const sample = await read(probe);
+    samples += 1;
+    last = sample;
+    options.onSample?.(sample);
+    const ok = sample.error === undefined && condition.holds(sample.value as T);
+    if (ok) {
+      holdingSince ??= sample.at;
+      if (sample.at - holdingSince >= options.forMs) {
+        return { subject: probe.subject, expected: condition.description, samples, durationMs: Date.now() - started, last };
+      }
+    } else if (holdingSince !== undefined || sample.at >= startBy) {
+      const heldFor = holdingSince === undefined ? "" : ` after holding for ${formatMs(sample.at - holdingSince)}`;
+      throw new InvariantViolation(
+        options.kind ?? "invariant",
+        `${probe.subject}: expected ${condition.description} to stay true for ${formatMs(options.forMs)} after "${options.after}", ` +
+          `but it broke${heldFor} at +${formatMs(sample.at - started)} (${samples} samples); ${lastSeen(last)}`,
+      );
+    }
+    await sleep(Math.max(0, next - Date.now()));
+  }
+}

@@ -1,0 +1,33 @@
+// A Journey is a user flow a target registers under a name ("checkout") so scenarios can ask for it.
+// Generic over the browser page type so this library stays free of Playwright.
+import type { OrderRef } from "../invariants/reconcile.ts";
+import type { Platform } from "../platforms/platform.ts";
+
+export interface JourneyContext<Page> {
+  page: Page;
+  platform: Platform;
+  /** A user the scenario named, or the target's default. */
+  user?: string | undefined;
+  /** 1-based iteration of this journey in the scenario. */
+  iteration: number;
+}
+
+export interface JourneyResult {
+  /** One line for the report, e.g. "order 64a1… placed, $12.98". */
+  summary: string;
+  /** Orders this iteration placed, for reconciliation and ${run.ordersPlaced}. */
+  orders?: OrderRef[];
+}
+
+export interface Journey<Page> {
+  readonly description: string;
+  run(context: JourneyContext<Page>): Promise<JourneyResult>;
+}
+
+export interface JourneyCatalogue<Page> {
+  /** Runs once per browser page before the first iteration, e.g. log in. */
+  prepare?(context: Omit<JourneyContext<Page>, "iteration">): Promise<void>;
+  journeys: Record<string, Journey<Page>>;
+  /** Shipments the target recorded, for the reconciliation probe. */
+  shipments?(platform: Platform): Promise<{ shipmentId: string }[]>;
+}
