@@ -1,11 +1,14 @@
 import { defineConfig } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import type { PlatformName } from "./fixtures/index.ts";
+import type { JourneyCatalogue } from "./helpers/target/journey.ts";
 import type { Target } from "./helpers/target/target.ts";
+import { sockShopJourneys } from "./sock-shop/journeys/catalogue.ts";
 import { sockShop } from "./sock-shop/target.ts";
 
 const CHROMIUM = process.env.GAMEDAY_CHROMIUM ?? "/usr/bin/chromium";
 
-export default defineConfig<object, { target: Target; platformName: PlatformName }>({
+export default defineConfig<object, { target: Target; journeys: JourneyCatalogue<Page>; platformName: PlatformName }>({
   testDir: "tests",
   globalSetup: "./helpers/report/clean-results.ts",
   outputDir: "reports/test-results",
@@ -32,6 +35,6 @@ export default defineConfig<object, { target: Target; platformName: PlatformName
     // The framework's own tests: pure logic and real components (RabbitMQ, processes), no target.
     { name: "framework", testMatch: /framework\/.*\.test\.ts$/, timeout: 120_000 },
     // Game days against the embedded Sock Shop on the local platform.
-    { name: "sock-shop", testMatch: /sock-shop\/.*\.spec\.ts$/, timeout: 180_000, use: { target: sockShop, platformName: "local" } },
+    { name: "sock-shop", testMatch: [/sock-shop\/.*\.spec\.ts$/, /scenarios\/scenarios\.spec\.ts$/], timeout: 180_000, use: { target: sockShop, journeys: sockShopJourneys, platformName: "local" } },
   ],
 });

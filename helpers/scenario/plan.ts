@@ -1,0 +1,66 @@
+// `gameday plan`: what a scenario would do, phase by phase, and exactly what it would mutate —
+// without touching anything.
+import { formatMs } from "../core/time.ts";
+import type { Fault } from "../faults/fault.ts";
+import { faultFactories } from "../faults/index.ts";
+import type { Target } from "../target/target.ts";
+import { expectation } from "./expectation.ts";
+import type { LoadedScenario } from "./loader.ts";
+import type { FaultSpec, InvariantSpec, ProbeSpec } from "./schema.ts";
+
+const subject = (p: ProbeSpec): string => {
+  switch (p.kind) {
+    case "queue":
+      return `queue ${p.name}`;
+    case "deployment":
+      return `deployment ${p.name}`;
+    case "http":
+      return `http ${p.method} ${p.service}${p.path}`;
+    case "log":
+      return `logs of ${p.deployment} /${p.pattern}/ since ${p.since}`;
+    case "reconciliation":
+      return "orders-to-shipments reconciliation";
+  }
+};
+
+function invariant(spec: InvariantSpec): string {
+  const condition = spec.description ?? expectation(spec.expect, () => ({ ordersPlaced: NaN, journeysCompleted: NaN })).description.replace(/ \(now NaN\)/g, "");
+  const timing = spec.mode === "eventually" ? ` within ${formatMs(spec.within)}` : spec.mode === "stays" ? ` for ${formatMs(spec.for)}` : "";
+  return `${spec.mode}: ${subject(spec.probe)}: ${condition}${timing}`;
+}
+
+const faultOf = (spec: FaultSpec): Fault => (faultFactories[spec.kind] as (s: FaultSpec) => Fault)(spec);
+
+/** The original state a fault will replace, as far as the target's definition tells before a run. */
+function before(spec: FaultSpec, target: Target | undefined): string {
+  if (!target || !("deployment" in spec)) return "";
+  const deployment = target.localDeployments({ brokerUrl: () => "amqp://", dataDir: "/nonexistent" } as never).find((d) => d.name === spec.deployment);
+  if (!deployment) return `  (the target has no deployment "${spec.deployment}": the run will refuse it)`;
+  return `  (declared: ${deployment.replicas} replica(s)${"image" in deployment ? `, image ${String((deployment as { image?: string }).image)}` : ""})`;
+}
+
+export function formatPlan(loaded: LoadedScenario, options: { target?: Target | undefined; platform: string; outstanding: number; maxFaultMs: number }): string {
+  const s = loaded.scenario;
+  const lines: string[] = [];
+  const add = (phase: string, text: string): void => void lines.push(`  ${phase.padEnd(10)}  ${text}`);
+  lines.push(`plan for ${loaded.file}: ${s.name} → target ${s.target} on the ${options.platform} platform`);
+  lines.push("  this command reads only; it starts and mutates nothing.\n");
+  add("preflight", `janitor: revert faults left by crashed runs (${options.outstanding} outstanding in the ledger now)`);
+  for (const spec of s["steady-state"]) add("", `steady state, ${invariant(spec)}   (failing: environment not ready, exit 3)`);
+  s.faults.forEach((spec, i) => {
+    const fault = faultOf(spec);
+    const timing = [spec.start !== undefined ? `starts ${formatMs(spec.start)} into "during"` : "", spec.duration !== undefined ? `reverted after ${formatMs(spec.duration)}` : ""]
+      .filter((t) => t !== "")
+      .join(", ");
+    add(i === 0 ? "inject" : "", `${i + 1}. MUTATES: ${fault.title}${timing ? ` (${timing})` : ""}${before(spec, options.target)}`);
+  });
+  add("", "each fault is recorded in the ledger before it is applied, proven to take effect, and reverted in teardown");
+  for (const spec of s.proof) add("", `proof, ${invariant(spec)}   (failing: fault not effective, exit 3)`);
+  for (const j of s.during.journeys) add("during", `journey ${j.journey} × ${j.count}${j.user ? ` as ${j.user}` : ""}${j.mustSucceed ? "" : " (failures tolerated)"}`);
+  for (const spec of s.during.invariants) add(s.during.journeys.length === 0 ? "during" : "", invariant(spec));
+  add("recover", s.recover.revert ? "revert every fault, newest first" : "no revert here (recover.revert: false); teardown still reverts");
+  if (s.recover.settle > 0) add("", `settle ${formatMs(s.recover.settle)}`);
+  for (const spec of s.after) add("after", invariant(spec));
+  add("limits", `no fault stays applied longer than ${formatMs(options.maxFaultMs)} (watchdog; GAMEDAY_MAX_FAULT_DURATION)`);
+  return lines.join("\n");
+}
