@@ -1,38 +1,92 @@
 #!/usr/bin/env -S node --import tsx
-// gameday: run game days, build the report, bring the embedded target up. Exit codes follow the CI
-// contract: 0 passed, 1 finding, 2 invalid input, 3 harness error.
+// gameday: validate, plan, run and restore game days; build the report; bring the embedded target
+// up. Exit codes follow the CI contract: 0 passed, 1 finding, 2 invalid input, 3 harness error.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { restorers } from "../fixtures/platform.ts";
 import { sweepOrphanedNodes } from "../helpers/broker/rabbitmq.ts";
-import { orphaned } from "../helpers/core/leftovers.ts";
+import { orphaned, stateDir } from "../helpers/core/leftovers.ts";
+import { Ledger } from "../helpers/ledger/ledger.ts";
+import { formatRestore, restore } from "../helpers/ledger/restore.ts";
 import { LocalPlatform } from "../helpers/platforms/local/local-platform.ts";
 import { buildHtmlReport } from "../helpers/report/html-report.ts";
 import { EXIT_CODES, type Verdict } from "../helpers/report/verdict.ts";
-import { sockShop } from "../sock-shop/target.ts";
+import { formatPlan } from "../helpers/scenario/plan.ts";
+import { formatValidation, validateFiles } from "../helpers/scenario/validate.ts";
+import { TARGETS } from "./targets.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REPORTS = path.join(ROOT, "reports");
+const PLATFORMS = ["local"] as const;
 
-const USAGE = `usage: gameday <command>
+const USAGE = `usage: gameday <command> [options]
 
-  run [--grep <text>] [-- <playwright args>]
-                run the game days (tests tagged @gameday) on the embedded Sock Shop, then build the report
-  report        build the single-file HTML report from reports/allure-results
-  up            start the embedded Sock Shop and its RabbitMQ in the foreground (Ctrl-C stops it)
-  down          remove what crashed runs left behind (private RabbitMQ nodes, vhosts)
+  run [scenario.yaml…]   run scenarios (default: every scenarios/*.yaml) as Playwright tests, then build the report
+        --platform local   where the target runs (kubernetes: not available yet)
+        --tag <tag>        only scenarios with this tag (repeatable)
+        --grep <text>      only scenarios whose name matches
+        --var name=value   set a scenario variable (repeatable; also GAMEDAY_VAR_<NAME>)
+  validate <file…>       check scenario files; every problem with file:line:col and a fix
+  plan <file>            what the scenario would do and mutate; touches nothing
+  restore                revert what the ledger says crashed runs left applied
+  report                 build the single-file HTML report from reports/allure-results
+  up                     start the embedded Sock Shop in the foreground (Ctrl-C stops it)
+  down                   stop what crashed runs left behind (private RabbitMQ nodes)
 
 exit codes: 0 passed · 1 finding · 2 invalid input · 3 harness error`;
 
-function invalid(message: string): never {
-  console.error(`gameday: ${message}\n\n${USAGE}`);
-  process.exit(EXIT_CODES["invalid input"]);
+class UsageError extends Error {}
+
+interface Options {
+  files: string[];
+  platform: string;
+  tags: string[];
+  grep?: string;
+  variables: Record<string, string>;
+  passthrough: string[];
 }
 
-function playwright(args: string[]): Promise<number> {
+function parse(args: string[], allowed: readonly string[]): Options {
+  const options: Options = { files: [], platform: "local", tags: [], variables: {}, passthrough: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const value = (): string => {
+      const next = args[++i];
+      if (next === undefined) throw new UsageError(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === "--") {
+      options.passthrough = args.slice(i + 1);
+      break;
+    }
+    if (arg.startsWith("--") && !allowed.includes(arg)) throw new UsageError(`unknown option ${arg}`);
+    if (arg === "--platform") options.platform = value();
+    else if (arg === "--tag") options.tags.push(value());
+    else if (arg === "--grep") options.grep = value();
+    else if (arg === "--var") {
+      const [name, ...rest] = value().split("=");
+      if (!name || rest.length === 0) throw new UsageError(`--var takes name=value, got "${args[i] ?? ""}"`);
+      options.variables[name] = rest.join("=");
+    } else options.files.push(arg);
+  }
+  if (!(PLATFORMS as readonly string[]).includes(options.platform)) {
+    throw new UsageError(`--platform ${options.platform} is not available; available: ${PLATFORMS.join(", ")} (kubernetes arrives with issue 4)`);
+  }
+  for (const file of options.files) if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  return options;
+}
+
+function scenarioFiles(files: string[]): string[] {
+  if (files.length > 0) return files.map((f) => path.resolve(f));
+  const dir = path.join(ROOT, "scenarios");
+  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
+}
+
+function playwright(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const cli = path.join(ROOT, "node_modules", "@playwright", "test", "cli.js");
-  const child = spawn(process.execPath, [cli, "test", ...args], { cwd: ROOT, stdio: "inherit" });
+  const child = spawn(process.execPath, [cli, "test", ...args], { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
   // Ctrl-C and SIGTERM reach Playwright, whose fixtures then revert every fault before exiting.
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
   process.on("SIGINT", forward("SIGINT"));
@@ -52,15 +106,38 @@ async function report(): Promise<string> {
 }
 
 async function run(args: string[]): Promise<number> {
-  const separator = args.indexOf("--");
-  const own = separator === -1 ? args : args.slice(0, separator);
-  const passthrough = separator === -1 ? [] : args.slice(separator + 1);
-  let grep = "@gameday";
-  for (let i = 0; i < own.length; i++) {
-    if (own[i] === "--grep" && own[i + 1]) grep = own[++i] as string;
-    else invalid(`unknown argument to run: ${own[i] ?? ""}`);
+  const options = parse(args, ["--platform", "--tag", "--grep", "--var"]);
+  const files = scenarioFiles(options.files);
+  // Nothing runs, nothing is touched, unless every selected scenario is valid.
+  const validation = validateFiles(files, { variables: options.variables });
+  if (validation.failures.length > 0) {
+    console.error(formatValidation(validation));
+    return EXIT_CODES["invalid input"];
   }
-  const playwrightExit = await playwright(["--project=sock-shop", "--grep", grep, ...passthrough]);
+  const selected = validation.ok.filter(
+    (s) => (options.tags.length === 0 || options.tags.some((t) => s.scenario.tags.includes(t))) && (!options.grep || s.scenario.name.includes(options.grep)),
+  );
+  if (selected.length === 0) {
+    console.error(`gameday: no scenario matches (${files.length} file(s), tags ${options.tags.join(", ") || "any"}, grep ${options.grep ?? "none"})`);
+    return EXIT_CODES["invalid input"];
+  }
+  for (const s of selected) {
+    if (!TARGETS[s.scenario.target]) {
+      console.error(`gameday: ${s.file}: unknown target "${s.scenario.target}"; known: ${Object.keys(TARGETS).join(", ")}`);
+      return EXIT_CODES["invalid input"];
+    }
+  }
+  const allowed = process.env.GAMEDAY_ALLOWED_TARGETS?.split(",").map((t) => t.trim());
+  const refused = allowed ? selected.filter((s) => !allowed.includes(s.scenario.target)) : [];
+  if (refused.length > 0) {
+    console.error(`gameday: refused: ${refused.map((s) => `${s.scenario.name} targets ${s.scenario.target}`).join("; ")}, which GAMEDAY_ALLOWED_TARGETS (${allowed?.join(", ")}) does not allow`);
+    return EXIT_CODES["invalid input"];
+  }
+  const env = {
+    GAMEDAY_SCENARIOS: selected.map((s) => s.file).join(path.delimiter),
+    GAMEDAY_VARIABLES: JSON.stringify(options.variables),
+  };
+  const playwrightExit = await playwright([`--project=sock-shop`, "tests/scenarios/scenarios.spec.ts", ...options.passthrough], env);
   const verdict = readVerdict();
   let reportPath = "(not built)";
   try {
@@ -77,11 +154,46 @@ gameday ${verdict ? `verdict: ${verdict.verdict} (${verdict.passed} passed, ${ve
   return verdict.exitCode;
 }
 
+async function validate(args: string[]): Promise<number> {
+  const options = parse(args, ["--var"]);
+  if (options.files.length === 0) throw new UsageError("validate needs at least one file");
+  const result = validateFiles(options.files, { variables: options.variables });
+  console.log(formatValidation(result));
+  return result.failures.length > 0 ? EXIT_CODES["invalid input"] : 0;
+}
+
+async function plan(args: string[]): Promise<number> {
+  const options = parse(args, ["--platform", "--var"]);
+  if (options.files.length !== 1) throw new UsageError("plan takes exactly one scenario file");
+  const result = validateFiles(options.files, { variables: options.variables });
+  if (result.failures.length > 0) {
+    console.error(formatValidation(result));
+    return EXIT_CODES["invalid input"];
+  }
+  const loaded = result.ok[0];
+  if (!loaded) return EXIT_CODES["invalid input"];
+  const outstanding = new Ledger(path.join(stateDir(), "ledger.jsonl")).outstanding().length;
+  const maxFaultMs = Number(process.env.GAMEDAY_MAX_FAULT_DURATION ?? 600) * 1_000;
+  console.log(formatPlan(loaded, { target: TARGETS[loaded.scenario.target], platform: options.platform, outstanding, maxFaultMs }));
+  return 0;
+}
+
+async function restoreCommand(): Promise<number> {
+  const ledger = new Ledger(path.join(stateDir(), "ledger.jsonl"));
+  const outcomes = await restore(ledger, restorers);
+  console.log(formatRestore(outcomes));
+  const nodes = await sweepOrphanedNodes();
+  if (nodes > 0) console.log(`stopped ${nodes} private RabbitMQ node(s) left by crashed runs`);
+  return outcomes.every((o) => o.reverted) ? 0 : EXIT_CODES["harness error"];
+}
+
 async function up(): Promise<number> {
+  const target = TARGETS["sock-shop"];
+  if (!target) return EXIT_CODES["harness error"];
   const platform = await LocalPlatform.start({
-    target: sockShop,
+    target,
     runId: `up-${Date.now().toString(36)}`,
-    workDir: path.join(ROOT, ".gameday", "runs"),
+    workDir: path.join(stateDir(), "runs"),
     sharedBrokerUrl: process.env.RABBITMQ_URL,
     log: (line) => console.log(line),
   });
@@ -106,9 +218,11 @@ async function down(): Promise<number> {
   return 0;
 }
 
-const [command, ...rest] = process.argv.slice(2);
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   run,
+  validate,
+  plan,
+  restore: restoreCommand,
   report: async () => {
     console.log(`report: ${await report()}`);
     return 0;
@@ -116,15 +230,24 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   up,
   down,
 };
-if (!command || command === "--help" || command === "help") {
+
+const [command, ...rest] = process.argv.slice(2);
+if (command === "--help" || command === "help") {
   console.log(USAGE);
-  process.exit(command ? 0 : EXIT_CODES["invalid input"]);
+  process.exit(0);
 }
-const handler = commands[command];
-if (!handler) invalid(`unknown command "${command}"`);
+const handler = command ? commands[command] : undefined;
+if (!handler) {
+  console.error(`gameday: ${command ? `unknown command "${command}"` : "no command given"}\n\n${USAGE}`);
+  process.exit(EXIT_CODES["invalid input"]);
+}
 handler(rest).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`gameday: ${error.message}\n\n${USAGE}`);
+      process.exit(EXIT_CODES["invalid input"]);
+    }
     console.error(`gameday: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(EXIT_CODES["harness error"]);
   },

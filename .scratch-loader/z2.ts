@@ -1,0 +1,13 @@
+import * as z from "zod";
+const s = z.strictObject({ a: z.int().min(0).max(50), b: z.string().optional(), c: z.union([z.number(), z.boolean()]).default(1) });
+console.log(s instanceof z.ZodObject, s.shape.a instanceof z.ZodNumber, (s.shape.a as any).minValue, (s.shape.a as any).maxValue, s.shape.b instanceof z.ZodOptional, s.shape.c instanceof z.ZodDefault);
+const du = z.discriminatedUnion("k", [z.strictObject({k: z.literal("x")}), z.strictObject({k: z.literal("y")})]);
+console.log(du instanceof z.ZodUnion, du instanceof z.ZodDiscriminatedUnion, (du as any)._zod.def.discriminator, [...(du.options[0] as any).shape.k.values]);
+console.log(JSON.stringify(s.safeParse({ a: 1.5 }, { reportInput: true }).error?.issues));
+console.log(JSON.stringify(s.safeParse({ a: "3", c: null }, { reportInput: true }).error?.issues));
+console.log(JSON.stringify(s.safeParse({ a: 1e20 }, { reportInput: true }).error?.issues));
+console.log(JSON.stringify(s.safeParse({ }, { reportInput: true }).error?.issues));
+const pipe = z.string().transform(Number);
+console.log(pipe instanceof z.ZodPipe, (pipe as any).in instanceof z.ZodString);
+const e = z.enum(["a","b"]); console.log(e.options);
+const rec = z.record(z.string(), z.number()); console.log(rec instanceof z.ZodRecord, rec.valueType instanceof z.ZodNumber);
