@@ -18,28 +18,55 @@ export class QueueMissing extends HarnessError {
 export class QueueInspector implements AsyncDisposable {
   private channel?: Promise<amqp.Channel> | undefined;
 
+  private connection: Promise<amqp.ChannelModel> | undefined;
+  private closed = false;
+
   private constructor(
-    private readonly connection: amqp.ChannelModel,
+    private readonly url: string,
     readonly display: string,
   ) {}
 
   static async connect(url: string, display: string): Promise<QueueInspector> {
-    try {
-      const connection = await amqp.connect(url, { timeout: 5_000 });
-      connection.on("error", () => undefined);
-      return new QueueInspector(connection, display);
-    } catch (error) {
-      throw new HarnessError(`cannot connect to RabbitMQ at ${display} to observe queues: ${describeError(error)}`);
-    }
+    const inspector = new QueueInspector(url, display);
+    await inspector.connection_();
+    return inspector;
+  }
+
+  /** The broker may restart (a broker-outage fault): a lost connection is re-opened on the next read. */
+  private connection_(): Promise<amqp.ChannelModel> {
+    this.connection ??= amqp.connect(this.url, { timeout: 5_000 }).then(
+      (connection) => {
+        connection.on("error", () => undefined);
+        connection.on("close", () => {
+          this.connection = undefined;
+          this.channel = undefined;
+        });
+        return connection;
+      },
+      (error: unknown) => {
+        this.connection = undefined;
+        throw new HarnessError(`cannot connect to RabbitMQ at ${this.display} to observe queues: ${describeError(error)}`);
+      },
+    );
+    return this.connection;
   }
 
   private open(): Promise<amqp.Channel> {
-    this.channel ??= this.connection.createChannel().then((channel) => {
-      // A failed passive check closes the channel; the rejected promise carries the error.
-      channel.on("error", () => undefined);
-      channel.on("close", () => (this.channel = undefined));
-      return channel;
-    });
+    if (this.closed) return Promise.reject(new HarnessError(`the queue inspector for ${this.display} was closed`));
+    this.channel ??= this.connection_()
+      .then((c) => c.createChannel())
+      .then(
+        (channel) => {
+          // A failed passive check closes the channel; the rejected promise carries the error.
+          channel.on("error", () => undefined);
+          channel.on("close", () => (this.channel = undefined));
+          return channel;
+        },
+        (error: unknown) => {
+          this.channel = undefined;
+          throw error;
+        },
+      );
     return this.channel;
   }
 
@@ -61,7 +88,9 @@ export class QueueInspector implements AsyncDisposable {
   }
 
   async dispose(): Promise<void> {
-    await this.connection.close().catch(() => undefined);
+    this.closed = true;
+    const connection = await this.connection?.catch(() => undefined);
+    await connection?.close().catch(() => undefined);
   }
 
   [Symbol.asyncDispose](): Promise<void> {
