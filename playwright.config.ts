@@ -35,6 +35,6 @@ export default defineConfig<object, { target: Target; journeys: JourneyCatalogue
     // The framework's own tests: pure logic and real components (RabbitMQ, processes), no target.
     { name: "framework", testMatch: /framework\/.*\.test\.ts$/, timeout: 120_000 },
     // Game days against the embedded Sock Shop on the local platform.
-    { name: "sock-shop", testMatch: [/sock-shop\/.*\.spec\.ts$/, /scenarios\/scenarios\.spec\.ts$/], timeout: 180_000, use: { target: sockShop, journeys: sockShopJourneys, platformName: "local" } },
+    { name: "sock-shop", testMatch: [/sock-shop\/.*\.spec\.ts$/, /scenarios\/.*\.spec\.ts$/], timeout: 180_000, use: { target: sockShop, journeys: sockShopJourneys, platformName: "local" } },
   ],
 });
