@@ -18,6 +18,18 @@ export interface Problem {
   fix?: string;
 }
 
+/** A problem before it is located in the YAML source: where in the data, and what to point at there. */
+export interface Finding {
+  path: readonly PathSegment[];
+  /** The value at `path` (default), its key, or, for something missing, the mapping that should hold it. */
+  at?: "value" | "key" | "parent";
+  /** A piece of the value's source text to point at, e.g. "${nmespace}". */
+  token?: string;
+  message: string;
+  code: string;
+  fix?: string | undefined;
+}
+
 /** Bad scenario input: every problem found, as data and as a printable message. Its name stays "ScenarioError" (exit 2). */
 export class ScenarioProblems extends ScenarioError {
   constructor(
@@ -43,24 +55,28 @@ export function redact(text: string, secrets: readonly string[]): string {
 
 export function formatProblems(file: string, problems: readonly Problem[], source: string, secrets: readonly string[] = []): string {
   const lines = source === "" ? [] : source.split(/\r?\n/);
+  // A final newline ends the last line; it does not start another (unless a problem points there).
+  if (lines.at(-1) === "" && !problems.some((p) => p.line === lines.length)) lines.pop();
   const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-  const blocks = problems.map((p) => formatProblem(p, lines, secrets));
+  // One width for every frame of the message, so the gutters line up.
+  const width = String(Math.min(lines.length, Math.max(0, ...problems.map((p) => p.line)) + 1)).length;
+  const blocks = problems.map((p) => formatProblem(p, lines, width, secrets));
   return redact(`${file} is not a valid scenario (${count}):\n\n${blocks.join("\n\n")}`, secrets);
 }
 
-function formatProblem(problem: Problem, lines: readonly string[], secrets: readonly string[]): string {
+function formatProblem(problem: Problem, lines: readonly string[], width: number, secrets: readonly string[]): string {
   const head = `${problem.file}:${problem.line}:${problem.col}  ${problem.path}: ${problem.message}  [${problem.code}]`;
-  const frame = codeFrame(lines, problem.line, problem.col, secrets);
+  const frame = codeFrame(lines, problem.line, problem.col, secrets, width);
   const fix = problem.fix === undefined ? [] : [`    fix: ${problem.fix}`];
   return [head, ...frame, ...fix].join("\n");
 }
 
 /** The line before, the line itself with a caret under the column, and the line after. */
-export function codeFrame(lines: readonly string[], line: number, col: number, secrets: readonly string[] = []): string[] {
+export function codeFrame(lines: readonly string[], line: number, col: number, secrets: readonly string[] = [], minWidth = 1): string[] {
   if (line < 1 || line > lines.length) return [];
   const first = Math.max(1, line - 1);
   const last = Math.min(lines.length, line + 1);
-  const width = String(last).length;
+  const width = Math.max(minWidth, String(last).length);
   const out: string[] = [];
   for (let n = first; n <= last; n++) {
     const text = redact(lines[n - 1] ?? "", secrets);

@@ -14,10 +14,10 @@ export const Duration = z
     return Math.round(Number(amount) * UNIT_MS[unit]);
   });
 
-const Name = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, { error: "use lower-case letters, digits and dashes, e.g. queue-master" });
+export const Name = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, { error: "use lower-case letters, digits and dashes, e.g. queue-master" });
 
 /** A number, or a run value such as "${journeys.completed}" resolved while the game day runs. */
-const NumberOrRunValue = z.union([z.number(), z.string().regex(/^\$\{run\.[a-zA-Z.]+\}$/, { error: 'a number, or a run value such as "${run.ordersPlaced}"' })]);
+export const NumberOrRunValue = z.union([z.number(), z.string().regex(/^\$\{run\.[a-zA-Z.]+\}$/, { error: 'a number, or a run value such as "${run.ordersPlaced}"' })]);
 
 export const Comparison = z.union([
   NumberOrRunValue,
@@ -68,6 +68,15 @@ export const PROBE_FIELDS: Record<ProbeKind, readonly string[]> = {
   http: ["status", "latencyMs", "ok"],
   log: ["count", "seen"],
   reconciliation: ["placed", "missing", "duplicated"],
+};
+
+/** The fields of PROBE_FIELDS that are true or false; the others are numbers. */
+export const PROBE_FLAGS: Record<ProbeKind, readonly string[]> = {
+  queue: ["exists"],
+  deployment: ["crashLooping"],
+  http: ["ok"],
+  log: ["seen"],
+  reconciliation: [],
 };
 
 const Expectation = z.record(z.string(), Comparison).refine((e) => Object.keys(e).length > 0, { error: "expect needs at least one field" });
