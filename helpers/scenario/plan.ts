@@ -60,7 +60,7 @@ export function formatPlan(loaded: LoadedScenario, options: { target?: Target | 
   for (const spec of s.during.invariants) add(s.during.journeys.length === 0 ? "during" : "", invariant(spec));
   add("recover", s.recover.revert ? "revert every fault, newest first" : "no revert here (recover.revert: false); teardown still reverts");
   if (s.recover.settle > 0) add("", `settle ${formatMs(s.recover.settle)}`);
-  for (const spec of s.after) add("after", invariant(spec));
+  s.after.forEach((spec, i) => add(i === 0 ? "after" : "", invariant(spec)));
   add("limits", `no fault stays applied longer than ${formatMs(options.maxFaultMs)} (watchdog; GAMEDAY_MAX_FAULT_DURATION)`);
   return lines.join("\n");
 }
