@@ -1,5 +1,6 @@
 // Sock Shop as a gameday target: the embedded lite services, each its own process.
 import { fileURLToPath } from "node:url";
+import type { DeploymentSpec } from "../helpers/platforms/local/supervisor.ts";
 import type { Target } from "../helpers/target/target.ts";
 
 const tsxLoader = import.meta.resolve("tsx");
@@ -12,17 +13,56 @@ export type SockShopService = (typeof SERVICES)[number];
 export const SHIPPING_QUEUE = "shipping-task";
 export const QUEUE_CONSUMER: SockShopService = "queue-master";
 
+/** The upstream images of complete-demo.yaml, which the lite services stand in for. */
+export const IMAGES: Record<SockShopService, string> = {
+  catalogue: "weaveworksdemos/catalogue:0.3.5",
+  carts: "weaveworksdemos/carts:0.4.8",
+  user: "weaveworksdemos/user:0.4.7",
+  payment: "weaveworksdemos/payment:0.4.3",
+  shipping: "weaveworksdemos/shipping:0.4.8",
+  orders: "weaveworksdemos/orders:0.4.7",
+  "queue-master": "weaveworksdemos/queue-master:0.3.1",
+  "front-end": "weaveworksdemos/front-end:0.3.12",
+};
+
+/**
+ * Broken builds for the broken-build fault: each misses a required setting, so it exits 78
+ * ("missing required environment variable …") and crash-loops with a clear log line, as a bad image would.
+ */
+export const BROKEN_IMAGES = {
+  "queue-master": `${IMAGES["queue-master"]}-broken`,
+  orders: `${IMAGES.orders}-broken`,
+} as const;
+
+const VARIANTS: Partial<Record<SockShopService, DeploymentSpec["variants"]>> = {
+  "queue-master": { [BROKEN_IMAGES["queue-master"]]: { env: { RABBITMQ_URL: null } } },
+  orders: { [BROKEN_IMAGES.orders]: { env: { SHIPPING_URL: null } } },
+};
+
+/** Environment of a service beyond the broker and data directory. */
+const EXTRA_ENV: Partial<Record<SockShopService, Record<string, string>>> = {
+  // Upstream retries the broker every 5 s; 1 s makes a broker outage's recovery quicker to observe.
+  "queue-master": { RECOVERY_INTERVAL_MS: "1000" },
+};
+
 export const sockShop: Target = {
   name: "sock-shop",
   entryService: "front-end",
   brokerEndpoint: "rabbitmq",
   localDeployments: ({ brokerUrl, dataDir }) =>
-    SERVICES.map((name) => ({
-      name,
-      command: process.execPath,
-      args: ["--import", tsxLoader, serviceEntry(name)],
-      env: { RABBITMQ_URL: brokerUrl, DATA_DIR: dataDir },
-      replicas: 1,
-      healthPath: "/health",
-    })),
+    SERVICES.map((name): DeploymentSpec => {
+      const variants = VARIANTS[name];
+      return {
+        name,
+        image: IMAGES[name],
+        ...(variants ? { variants } : {}),
+        // queue-master is a singleton consumer: a new build replaces it, never runs beside it.
+        strategy: name === QUEUE_CONSUMER ? "Recreate" : "RollingUpdate",
+        command: process.execPath,
+        args: ["--import", tsxLoader, serviceEntry(name)],
+        env: { RABBITMQ_URL: brokerUrl, DATA_DIR: dataDir, ...EXTRA_ENV[name] },
+        replicas: 1,
+        healthPath: "/health",
+      };
+    }),
 };

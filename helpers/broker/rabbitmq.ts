@@ -14,6 +14,16 @@ import { sleep } from "../core/time.ts";
 const run = promisify(execFile);
 const RABBITMQ_SERVER = process.env.GAMEDAY_RABBITMQ_SERVER ?? "/usr/lib/rabbitmq/bin/rabbitmq-server";
 
+/** Stop and start of a broker the run owns, in place: same address, same directory. */
+export interface BrokerControl {
+  /** Accepts AMQP connections now. */
+  running(): Promise<boolean>;
+  /** Kills the node (its whole process group); idempotent. */
+  stop(): Promise<void>;
+  /** Starts the node again on the same ports and directory; resolves once it accepts connections. */
+  start(): Promise<void>;
+}
+
 export interface Broker extends AsyncDisposable {
   /** AMQP URL of the run's vhost. Carries credentials: never print it, print `display`. */
   readonly url: string;
@@ -24,6 +34,8 @@ export interface Broker extends AsyncDisposable {
   readonly bootMs: number;
   /** The private node's directory (data, logs); absent for RABBITMQ_URL. */
   readonly nodeDir?: string;
+  /** Present for a private node only: a shared broker is never stopped by a run. */
+  readonly control?: BrokerControl;
   dispose(): Promise<void>;
 }
 
@@ -44,7 +56,8 @@ export function withVhost(url: string, vhost: string): string {
   return parsed.toString();
 }
 
-async function canConnect(url: string, timeoutMs: number): Promise<boolean> {
+/** True when the broker at `url` completes an AMQP handshake within the timeout. */
+export async function acceptsConnections(url: string, timeoutMs: number): Promise<boolean> {
   try {
     const connection = await amqp.connect(url, { timeout: timeoutMs });
     connection.on("error", () => undefined);
@@ -66,7 +79,7 @@ export async function provisionBroker(options: ProvisionOptions): Promise<Broker
   const log = options.log ?? (() => undefined);
   const started = performance.now();
   if (options.sharedUrl) {
-    if (await canConnect(options.sharedUrl, 3_000)) {
+    if (await acceptsConnections(options.sharedUrl, 3_000)) {
       const vhost = `gameday-${options.runId}`;
       const broker = await isolatedVhost(options.sharedUrl, vhost);
       return { ...broker, bootMs: performance.now() - started };
@@ -173,14 +186,33 @@ interface NodeProcess {
   dir: string;
 }
 
-async function killNode(node: NodeProcess): Promise<void> {
+function groupAlive(pgid: number): boolean {
   try {
-    process.kill(-node.pid, "SIGKILL"); // the whole process group: launcher script, beam, inet_gethost
+    process.kill(-pgid, 0);
+    return true;
   } catch {
-    // already gone
+    return false;
+  }
+}
+
+/** Kills the node's process group (pid 0: a node stopped in place, nothing to kill). */
+async function stopNodeProcesses(node: NodeProcess): Promise<void> {
+  if (node.pid > 0) {
+    try {
+      process.kill(-node.pid, "SIGKILL"); // the whole process group: launcher script, beam, inet_gethost
+    } catch {
+      // already gone
+    }
+    // Wait until the group is gone, so its ports are free for a restart in place.
+    const deadline = Date.now() + 10_000;
+    while (groupAlive(node.pid) && Date.now() < deadline) await sleep(20);
   }
   // Our epmd lives in the node's process group (see startPrivateNode); this catches one that did not.
   await run("epmd", ["-port", String(node.epmdPort), "-kill"], { timeout: 5_000 }).catch(() => undefined);
+}
+
+async function killNode(node: NodeProcess): Promise<void> {
+  await stopNodeProcesses(node);
   fs.rmSync(node.dir, { recursive: true, force: true });
 }
 
@@ -204,22 +236,14 @@ function nodeOutput(dir: string): string {
     .join("\n");
 }
 
-export async function startPrivateNode(): Promise<Broker> {
-  const started = performance.now();
-  if (!fs.existsSync(RABBITMQ_SERVER)) {
-    throw new HarnessError(
-      `no RabbitMQ: RABBITMQ_URL is not set and ${RABBITMQ_SERVER} does not exist. Install Debian's rabbitmq-server (apt-get install -y rabbitmq-server) or set RABBITMQ_URL.`,
-    );
-  }
-  await sweepOrphanedNodes();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gameday-rabbit-"));
-  const [amqpPort, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
-  fs.mkdirSync(path.join(dir, "home"));
-  fs.writeFileSync(
-    path.join(dir, "rabbitmq.conf"),
-    [`listeners.tcp.1 = 127.0.0.1:${amqpPort}`, "loopback_users = none", "log.console = false", "log.file.level = info", ""].join("\n"),
-  );
-  fs.writeFileSync(path.join(dir, "enabled_plugins"), "[].\n");
+interface NodeLayout {
+  dir: string;
+  amqpPort: number;
+  distPort: number;
+  epmdPort: number;
+}
+
+function nodeEnv({ dir, amqpPort, distPort, epmdPort }: NodeLayout): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOME: path.join(dir, "home"),
@@ -238,34 +262,103 @@ export async function startPrivateNode(): Promise<Broker> {
     RABBITMQ_PLUGINS_EXPAND_DIR: path.join(dir, "plugins-expand"),
   };
   delete env.RABBITMQ_ALLOW_INPUT; // any value starts an Erlang shell that dies on stdin EOF
-  const output = fs.openSync(path.join(dir, "stdout.log"), "a");
+  return env;
+}
+
+interface Launched {
+  node: NodeProcess;
+  /** Drops the node's leftovers entry: call once its processes are gone. */
+  forget: () => void;
+}
+
+/**
+ * Launches the node in its directory and waits until it accepts connections. The leftovers entry is
+ * written before the wait, so a run killed during boot still gets its node swept.
+ */
+async function launchNode(layout: NodeLayout, url: string, what: string): Promise<Launched> {
+  const output = fs.openSync(path.join(layout.dir, "stdout.log"), "a");
   // epmd is started first, in the node's own process group and in the foreground: otherwise the
   // node would daemonise one that outlives it. Killing the group then stops everything.
   const launcher = `epmd & for i in $(seq 100); do epmd -names >/dev/null 2>&1 && break; sleep 0.05; done; exec "${RABBITMQ_SERVER}"`;
-  const child = spawn("/bin/sh", ["-c", launcher], { cwd: dir, env, detached: true, stdio: ["ignore", output, output] });
+  const child = spawn("/bin/sh", ["-c", launcher], { cwd: layout.dir, env: nodeEnv(layout), detached: true, stdio: ["ignore", output, output] });
   fs.closeSync(output);
   if (child.pid === undefined) throw new HarnessError(`could not start ${RABBITMQ_SERVER}`);
   child.unref();
-  const node: NodeProcess = { pid: child.pid, epmdPort, dir };
-  const forget = remember("rabbitmq-node", { pid: child.pid, epmdPort, dir });
+  const node: NodeProcess = { pid: child.pid, epmdPort: layout.epmdPort, dir: layout.dir };
+  const forget = remember("rabbitmq-node", { pid: child.pid, epmdPort: layout.epmdPort, dir: layout.dir });
   let exited = false;
   child.once("exit", () => (exited = true));
-
-  const url = `amqp://guest:guest@127.0.0.1:${amqpPort}/`;
   const deadline = Date.now() + 60_000;
-  while (!(await canConnect(url, 1_000))) {
+  while (!(await acceptsConnections(url, 1_000))) {
     if (exited || Date.now() > deadline) {
-      const tail = nodeOutput(dir);
-      await killNode(node);
+      const tail = nodeOutput(layout.dir);
+      await stopNodeProcesses(node);
       forget();
       throw new HarnessError(
-        `the private RabbitMQ node on 127.0.0.1:${amqpPort} ${exited ? "exited during boot" : "did not accept connections within 60 s"}; its last output:\n${tail}`,
+        `the private RabbitMQ node on 127.0.0.1:${layout.amqpPort} ${exited ? `exited during ${what}` : `did not accept connections within 60 s of ${what}`}; its last output:\n${tail}`,
       );
     }
     await sleep(100);
   }
+  return { node, forget };
+}
+
+export async function startPrivateNode(): Promise<Broker> {
+  const started = performance.now();
+  if (!fs.existsSync(RABBITMQ_SERVER)) {
+    throw new HarnessError(
+      `no RabbitMQ: RABBITMQ_URL is not set and ${RABBITMQ_SERVER} does not exist. Install Debian's rabbitmq-server (apt-get install -y rabbitmq-server) or set RABBITMQ_URL.`,
+    );
+  }
+  await sweepOrphanedNodes();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gameday-rabbit-"));
+  const layout: NodeLayout = { dir, amqpPort: await freePort(), distPort: await freePort(), epmdPort: await freePort() };
+  fs.mkdirSync(path.join(dir, "home"));
+  fs.writeFileSync(
+    path.join(dir, "rabbitmq.conf"),
+    [`listeners.tcp.1 = 127.0.0.1:${layout.amqpPort}`, "loopback_users = none", "log.console = false", "log.file.level = info", ""].join("\n"),
+  );
+  fs.writeFileSync(path.join(dir, "enabled_plugins"), "[].\n");
+  const url = `amqp://guest:guest@127.0.0.1:${layout.amqpPort}/`;
+  let current: Launched;
+  try {
+    current = await launchNode(layout, url, "boot");
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const bootMs = performance.now() - started;
+
+  // While stopped in place, the directory is still ours: a leftovers entry without a process keeps it sweepable.
+  let stoppedEntry: (() => void) | undefined;
+  let transition: Promise<void> = Promise.resolve();
   let disposed: Promise<void> | undefined;
-  const dispose = (): Promise<void> => (disposed ??= killNode(node).then(forget));
-  return { url, display: redact(url), vhost: "/", origin: "private node", bootMs, nodeDir: dir, dispose, [Symbol.asyncDispose]: dispose };
+  const serially = (step: () => Promise<void>): Promise<void> => (transition = transition.catch(() => undefined).then(step));
+  const control: BrokerControl = {
+    running: () => acceptsConnections(url, 1_000),
+    stop: () =>
+      serially(async () => {
+        if (disposed || stoppedEntry) return;
+        await stopNodeProcesses(current.node);
+        stoppedEntry = remember("rabbitmq-node", { pid: 0, epmdPort: layout.epmdPort, dir });
+        current.forget();
+      }),
+    start: () =>
+      serially(async () => {
+        if (disposed) throw new HarnessError("the private RabbitMQ node was disposed; it cannot be started again");
+        if (!stoppedEntry) return;
+        current = await launchNode(layout, url, "restart");
+        stoppedEntry();
+        stoppedEntry = undefined;
+      }),
+  };
+  const dispose = (): Promise<void> =>
+    (disposed ??= transition
+      .catch(() => undefined)
+      .then(() => killNode(current.node))
+      .then(() => {
+        current.forget();
+        stoppedEntry?.();
+      }));
+  return { url, display: redact(url), vhost: "/", origin: "private node", bootMs, nodeDir: dir, control, dispose, [Symbol.asyncDispose]: dispose };
 }

@@ -1,7 +1,10 @@
 // A Fault is a value that, once injected, returns its own undo. inject() records the original state
 // in the ledger before mutating; proveEffect() shows it took hold; revert() is idempotent.
-import type { Ledger } from "../ledger/ledger.ts";
+import { describeError, FaultNotEffective, InvariantViolation } from "../core/errors.ts";
+import { eventually, type Condition } from "../invariants/temporal.ts";
+import type { Ledger, LedgerRecord } from "../ledger/ledger.ts";
 import type { Platform } from "../platforms/platform.ts";
+import type { Probe } from "../probes/probe.ts";
 
 export interface FaultContext {
   platform: Platform;
@@ -50,4 +53,42 @@ export function activeFault(parts: {
       return reverting;
     },
   };
+}
+
+/**
+ * Samples a probe until the fault's effect shows, within a deadline. Failing, it throws
+ * FaultNotEffective naming the fault, what was expected, the limit and the last value seen.
+ */
+export async function proveWithin<T>(title: string, probe: Probe<T>, condition: Condition<T>, withinMs: number, intervalMs = 100): Promise<T> {
+  try {
+    return (await eventually(probe, condition, { withinMs, intervalMs, after: `inject: ${title}` })).value;
+  } catch (error) {
+    if (!(error instanceof InvariantViolation)) throw error;
+    throw new FaultNotEffective(`fault "${title}" did not take effect: ${error.message.replace(/^\[\w+\] /, "")}`);
+  }
+}
+
+/**
+ * Records the injection in the ledger, then mutates. If the mutation fails, the undo runs (it
+ * restores the recorded state, which is a no-op when nothing changed) and the revert is recorded,
+ * so a failed injection never leaves an outstanding ledger entry behind it.
+ */
+export async function recordThenMutate<T>(
+  ledger: Ledger,
+  record: LedgerRecord,
+  mutate: () => Promise<T>,
+  undo: () => Promise<void>,
+): Promise<{ injection: string; result: T }> {
+  const injection = ledger.recordInjection(record);
+  try {
+    return { injection, result: await mutate() };
+  } catch (error) {
+    try {
+      await undo();
+      ledger.recordRevert(injection, { ...record, note: `injection failed (${describeError(error)}); the recorded state was restored` });
+    } catch {
+      // The entry stays outstanding: the janitor (or gameday restore) reverts it.
+    }
+    throw error;
+  }
 }

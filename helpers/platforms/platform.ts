@@ -32,11 +32,69 @@ export interface PlatformEvent {
   message: string;
 }
 
+/** The replicas of one image within a deployment (a ReplicaSet, on Kubernetes). */
+export interface ImageReplicas {
+  image: string;
+  running: number;
+  ready: number;
+  restarts: number;
+  crashLooping: boolean;
+}
+
+export interface Rollout {
+  /** The image the deployment asks for (its pod template). */
+  image: string;
+  /** Replicas per image that exist now: two entries while a rolling update is under way or stalled. */
+  images: ImageReplicas[];
+}
+
+/**
+ * A network condition on the path from one deployment to one dependency (a service or the broker).
+ * Latency is added once per round trip (to what the dependency sends back), ± jitter, order kept.
+ * A blackhole accepts connections and never answers; when it is lifted, the connections it held are reset.
+ */
+export type LinkCondition = { mode: "normal" } | { mode: "latency"; delayMs: number; jitterMs: number } | { mode: "blackhole" };
+
+/** How a service answers its callers: normally, or with an HTTP error on a fraction of requests. */
+export type ServiceCondition = { mode: "normal" } | { mode: "http-error"; status: number; rate: number };
+
+/** One timed round trip from a deployment to a dependency, over the path its replicas use. */
+export interface LinkReading {
+  /** answered: a first byte came back; timeout: connected, no answer; closed/refused: no path. */
+  outcome: "answered" | "timeout" | "closed" | "refused";
+  /** Milliseconds from the request to the first byte of the answer (or to the outcome). */
+  latencyMs: number;
+}
+
+export interface BrokerState {
+  /** The broker accepts AMQP connections. */
+  running: boolean;
+  /** Why this platform may not stop the broker (e.g. it is shared); absent when it may. */
+  notStoppable?: string;
+}
+
 export interface Platform extends AsyncDisposable {
   readonly name: string;
   deployment(name: string): Promise<DeploymentStatus>;
   /** Sets the desired replica count and returns the one it replaced. */
   scale(name: string, replicas: number): Promise<{ previous: number }>;
+  /** Kills up to `count` running replicas, as a node or OOM kill would; returns the replicas killed. */
+  killReplicas(deployment: string, count: number, signal: "SIGKILL" | "SIGTERM"): Promise<string[]>;
+  rollout(deployment: string): Promise<Rollout>;
+  /** Rolls the deployment to another image with its rollout strategy; returns the image it replaced. */
+  setImage(deployment: string, image: string): Promise<{ previous: string }>;
+  link(from: string, to: string): Promise<LinkCondition>;
+  setLink(from: string, to: string, condition: LinkCondition): Promise<{ previous: LinkCondition }>;
+  /** A timed round trip from `from` to `to` over the path `from`'s replicas use. */
+  measureLink(from: string, to: string, timeoutMs: number): Promise<LinkReading>;
+  serviceCondition(service: string): Promise<ServiceCondition>;
+  /** Applies to every caller of the service: other deployments and this machine (endpoint()). */
+  setServiceCondition(service: string, condition: ServiceCondition): Promise<{ previous: ServiceCondition }>;
+  brokerState(): Promise<BrokerState>;
+  /** Stops the target's broker in place; throws HarnessError when it may not (see BrokerState). */
+  stopBroker(): Promise<void>;
+  /** Starts the stopped broker again, same address and data; resolves once it accepts connections. */
+  startBroker(): Promise<void>;
   logs(deployment: string, sinceMs?: number): Promise<LogLine[]>;
   events(sinceMs?: number): Promise<PlatformEvent[]>;
   /** A URL for a service of the target, reachable from this machine. */

@@ -3,7 +3,12 @@
 import type { DeploymentSpec } from "../platforms/local/supervisor.ts";
 
 export interface LocalRunContext {
-  /** AMQP URL of the run's own vhost. */
+  /**
+   * AMQP URL of the run's broker (its own vhost or private node). Put it in a deployment's env as
+   * is: each replica receives, in its place, the URL of its own edge to the broker (same
+   * credentials and vhost, the edge's host:port), so link faults between a deployment and the
+   * broker apply. Services' addresses come the same way, as <NAME>_URL, without being asked for.
+   */
   brokerUrl: string;
   /** A directory the run owns, for the target's stores. */
   dataDir: string;

@@ -2,6 +2,7 @@
 // rabbitmq-server, and (when reachable) the machine's shared broker in a vhost of the test's own.
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import amqp from "amqplib";
@@ -40,6 +41,44 @@ test("a private node boots on free loopback ports and leaves nothing behind when
   await expect.poll(running, { timeout: 5_000 }).toBe(false);
   expect(fs.existsSync(nodeDir)).toBe(false);
   expect(await reachable(broker.url)).toBe(false);
+});
+
+test("a private node stops and starts in place: same address and directory, tracked as a leftover throughout", async () => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "gameday-broker-state-")); // outside reports/, which a concurrent run empties
+  process.env.GAMEDAY_STATE_DIR = stateDir;
+  const entries = (): { pid: number; dir: string }[] =>
+    fs.readdirSync(path.join(stateDir, "leftovers")).map((f) => (JSON.parse(fs.readFileSync(path.join(stateDir, "leftovers", f), "utf8")) as { detail: { pid: number; dir: string } }).detail);
+  const broker = await startPrivateNode();
+  try {
+    const control = broker.control;
+    if (!control) throw new Error("a private node has control");
+    const firstPid = entries()[0]?.pid;
+    expect(entries()).toEqual([{ pid: expect.any(Number), epmdPort: expect.any(Number), dir: broker.nodeDir }]);
+
+    await control.stop();
+    await control.stop(); // idempotent
+    expect(await control.running()).toBe(false);
+    expect(await reachable(broker.url)).toBe(false);
+    expect(isAlive(firstPid ?? 0)).toBe(false);
+    expect(fs.existsSync(broker.nodeDir ?? "")).toBe(true); // data kept for the restart
+    expect(entries()).toEqual([{ pid: 0, epmdPort: expect.any(Number), dir: broker.nodeDir }]); // the directory is still swept if we die now
+
+    await control.start();
+    await control.start(); // idempotent
+    expect(await control.running()).toBe(true);
+    const connection = await amqp.connect(broker.url); // the same URL: same port, same credentials
+    await connection.close();
+    expect(entries()).toHaveLength(1);
+    expect(entries()[0]?.pid).not.toBe(firstPid);
+    expect(entries()[0]?.pid).toBeGreaterThan(0);
+  } finally {
+    await broker.dispose();
+    delete process.env.GAMEDAY_STATE_DIR;
+  }
+  expect(fs.existsSync(broker.nodeDir ?? "")).toBe(false);
+  expect(entries()).toEqual([]);
+  await expect(broker.control?.start()).rejects.toThrow("the private RabbitMQ node was disposed; it cannot be started again");
+  fs.rmSync(stateDir, { recursive: true, force: true });
 });
 
 test("a private node left by a SIGKILLed run is removed by the next run", async ({}, testInfo) => {

@@ -17,7 +17,7 @@ const tiny: Target = {
   name: "tiny",
   entryService: "worker",
   brokerEndpoint: "broker",
-  localDeployments: () => [{ name: "worker", command: process.execPath, args: ["-e", WORKER], replicas: 2, healthPath: "/" }],
+  localDeployments: () => [{ name: "worker", image: "worker:1", command: process.execPath, args: ["-e", WORKER], replicas: 2, healthPath: "/" }],
 };
 
 let platform: LocalPlatform;

@@ -13,7 +13,7 @@ http.createServer((req, res) => res.end(req.url === "/health" ? "ok" : process.e
 process.stdin.on("end", () => process.exit(0)); process.stdin.resume();
 process.on("SIGTERM", () => process.exit(0));
 `;
-const web = (replicas: number): DeploymentSpec => ({ name: "web", command: process.execPath, args: ["-e", WEB], replicas, healthPath: "/health" });
+const web = (replicas: number): DeploymentSpec => ({ name: "web", image: "web:1", command: process.execPath, args: ["-e", WEB], replicas, healthPath: "/health" });
 
 let logDir: string;
 let supervisor: Supervisor;
@@ -49,7 +49,7 @@ test("scale to 0 stops every replica and the service refuses connections; scalin
 });
 
 test("a replica that keeps crashing is restarted with growing back-off: the CrashLoopBackOff analogue", async () => {
-  await supervisor.apply([{ name: "broken", command: process.execPath, args: ["-e", "console.error('boom: missing config'); process.exit(3)"], replicas: 1 }]);
+  await supervisor.apply([{ name: "broken", image: "broken:1", command: process.execPath, args: ["-e", "console.error('boom: missing config'); process.exit(3)"], replicas: 1 }]);
   await expect.poll(() => supervisor.status("broken").restarts, { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
   expect(supervisor.status("broken")).toMatchObject({ ready: 0 });
   const backoffs = supervisor.events().filter((e) => e.reason === "BackOff").map((e) => Number(/restarting in (\d+) ms/.exec(e.message)?.[1]));

@@ -2,10 +2,20 @@
 // the run's own (a vhost on RABBITMQ_URL, or a private node).
 import fs from "node:fs";
 import path from "node:path";
-import { provisionBroker, type Broker } from "../../broker/rabbitmq.ts";
+import { acceptsConnections, provisionBroker, type Broker } from "../../broker/rabbitmq.ts";
 import { HarnessError } from "../../core/errors.ts";
 import type { Target } from "../../target/target.ts";
-import type { DeploymentStatus, LogLine, Platform, PlatformEvent } from "../platform.ts";
+import type {
+  BrokerState,
+  DeploymentStatus,
+  LinkCondition,
+  LinkReading,
+  LogLine,
+  Platform,
+  PlatformEvent,
+  Rollout,
+  ServiceCondition,
+} from "../platform.ts";
 import { Supervisor } from "./supervisor.ts";
 
 export interface LocalPlatformOptions {
@@ -50,7 +60,11 @@ export class LocalPlatform implements Platform {
     const runDir = path.join(options.workDir, options.runId);
     fs.mkdirSync(runDir, { recursive: true });
     const broker = await provisionBroker({ runId: options.runId, sharedUrl: options.sharedBrokerUrl, log: options.log });
-    const supervisor = new Supervisor({ logDir: path.join(runDir, "logs") });
+    const supervisor = new Supervisor({
+      logDir: path.join(runDir, "logs"),
+      // The broker is reached over edges like a service, so link faults apply to it.
+      externals: [{ name: options.target.brokerEndpoint, url: broker.url }],
+    });
     try {
       await supervisor.apply(options.target.localDeployments({ brokerUrl: broker.url, dataDir: path.join(runDir, "data") }));
       await supervisor.waitReady(options.readyTimeoutMs ?? 60_000);
@@ -62,20 +76,77 @@ export class LocalPlatform implements Platform {
     return new LocalPlatform(options.target, broker, supervisor, runDir, performance.now() - started);
   }
 
-  deployment(name: string): Promise<DeploymentStatus> {
-    return Promise.resolve(this.supervisor.status(name));
+  async deployment(name: string): Promise<DeploymentStatus> {
+    return this.supervisor.status(name);
   }
 
   scale(name: string, replicas: number): Promise<{ previous: number }> {
     return this.supervisor.scale(name, replicas);
   }
 
-  logs(deployment: string, sinceMs?: number): Promise<LogLine[]> {
-    return Promise.resolve(this.supervisor.logs(deployment, sinceMs));
+  async killReplicas(deployment: string, count: number, signal: "SIGKILL" | "SIGTERM"): Promise<string[]> {
+    return this.supervisor.killReplicas(deployment, count, signal);
   }
 
-  events(sinceMs?: number): Promise<PlatformEvent[]> {
-    return Promise.resolve(this.supervisor.events(sinceMs));
+  async rollout(deployment: string): Promise<Rollout> {
+    return this.supervisor.rollout(deployment);
+  }
+
+  async setImage(deployment: string, image: string): Promise<{ previous: string }> {
+    return this.supervisor.setImage(deployment, image);
+  }
+
+  async link(from: string, to: string): Promise<LinkCondition> {
+    return this.supervisor.link(from, to);
+  }
+
+  async setLink(from: string, to: string, condition: LinkCondition): Promise<{ previous: LinkCondition }> {
+    return this.supervisor.setLink(from, to, condition);
+  }
+
+  async measureLink(from: string, to: string, timeoutMs: number): Promise<LinkReading> {
+    return this.supervisor.measureLink(from, to, timeoutMs);
+  }
+
+  async serviceCondition(service: string): Promise<ServiceCondition> {
+    return this.supervisor.serviceCondition(service);
+  }
+
+  async setServiceCondition(service: string, condition: ServiceCondition): Promise<{ previous: ServiceCondition }> {
+    return this.supervisor.setServiceCondition(service, condition);
+  }
+
+  async brokerState(): Promise<BrokerState> {
+    const control = this.broker.control;
+    if (!control) {
+      return {
+        running: await acceptsConnections(this.broker.url, 1_000),
+        notStoppable:
+          `the broker comes from RABBITMQ_URL (${this.broker.display}) and may be shared: stopping it would take it away from everyone else using it. ` +
+          "Unset RABBITMQ_URL so the run starts a private RabbitMQ node it may stop.",
+      };
+    }
+    return { running: await control.running() };
+  }
+
+  async stopBroker(): Promise<void> {
+    const control = this.broker.control;
+    if (!control) throw new HarnessError(`cannot stop the broker: ${(await this.brokerState()).notStoppable ?? ""}`);
+    await control.stop();
+  }
+
+  async startBroker(): Promise<void> {
+    const control = this.broker.control;
+    if (!control) throw new HarnessError("cannot start the broker: it comes from RABBITMQ_URL, and a run never stops a shared broker");
+    await control.start();
+  }
+
+  async logs(deployment: string, sinceMs?: number): Promise<LogLine[]> {
+    return this.supervisor.logs(deployment, sinceMs);
+  }
+
+  async events(sinceMs?: number): Promise<PlatformEvent[]> {
+    return this.supervisor.events(sinceMs);
   }
 
   endpoint(service: string): string {

@@ -1,0 +1,33 @@
+// The fault catalogue: one factory per YAML fault kind. The registry is typed from the scenario
+// schema, so a kind without a factory is a compile error; shared code looks faults up here and
+// never branches on kind.
+import type { FaultKind, FaultSpec } from "../scenario/schema.ts";
+import { blackhole } from "./blackhole.ts";
+import { brokenBuild } from "./broken-build.ts";
+import { brokerOutage } from "./broker-outage.ts";
+import type { Fault } from "./fault.ts";
+import { httpError } from "./http-error.ts";
+import { killReplica } from "./kill-replica.ts";
+import { latency } from "./latency.ts";
+import { scaleDeployment } from "./scale-deployment.ts";
+
+export type FaultSpecOf<K extends FaultKind> = Extract<FaultSpec, { kind: K }>;
+export type FaultFactories = { [K in FaultKind]: (spec: FaultSpecOf<K>) => Fault };
+
+export const faultFactories: FaultFactories = {
+  scale: scaleDeployment,
+  "kill-replica": killReplica,
+  "broken-build": brokenBuild,
+  "broker-outage": () => brokerOutage(),
+  latency,
+  blackhole,
+  "http-error": httpError,
+};
+
+/** The fault a validated scenario spec describes. */
+export function createFault(spec: FaultSpec): Fault {
+  return (faultFactories[spec.kind] as (spec: FaultSpec) => Fault)(spec);
+}
+
+export { activeFault, type ActiveFault, type Fault, type FaultContext } from "./fault.ts";
+export { blackhole, brokenBuild, brokerOutage, httpError, killReplica, latency, scaleDeployment };
