@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { restorers } from "../fixtures/platform.ts";
-import { sweepOrphanedNodes } from "../helpers/broker/rabbitmq.ts";
+import { sweepLeftoverVhosts, sweepOrphanedNodes } from "../helpers/broker/rabbitmq.ts";
 import { orphaned, stateDir } from "../helpers/core/leftovers.ts";
 import { Ledger } from "../helpers/ledger/ledger.ts";
 import { formatRestore, restore } from "../helpers/ledger/restore.ts";
@@ -184,7 +184,13 @@ async function restoreCommand(): Promise<number> {
   console.log(formatRestore(outcomes));
   const nodes = await sweepOrphanedNodes();
   if (nodes > 0) console.log(`stopped ${nodes} private RabbitMQ node(s) left by crashed runs`);
-  return outcomes.every((o) => o.reverted) ? 0 : EXIT_CODES["harness error"];
+  if (process.env.RABBITMQ_URL) {
+    const vhosts = await sweepLeftoverVhosts(process.env.RABBITMQ_URL);
+    if (vhosts > 0) console.log(`deleted ${vhosts} vhost(s) left by crashed runs on RABBITMQ_URL`);
+  }
+  const remaining = orphaned("rabbitmq-node").length + orphaned("vhost").length;
+  if (remaining > 0) console.log(`${remaining} broker leftover(s) could not be removed: see ${path.join(stateDir(), "leftovers")}`);
+  return outcomes.every((o) => o.reverted) && remaining === 0 ? 0 : EXIT_CODES["harness error"];
 }
 
 async function up(): Promise<number> {

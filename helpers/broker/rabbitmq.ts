@@ -132,14 +132,25 @@ const rabbitmqctlAdmin: VhostAdmin = {
   },
 };
 
-async function isolatedVhost(sharedUrl: string, vhost: string): Promise<Omit<Broker, "bootMs">> {
+/** The ways to manage vhosts on a broker: its management API, and rabbitmqctl when it runs here. */
+function vhostAdmins(sharedUrl: string): [string, VhostAdmin][] {
   const parsed = new URL(sharedUrl);
   const user = decodeURIComponent(parsed.username || "guest");
   const password = decodeURIComponent(parsed.password || "guest");
   const managementBase = process.env.GAMEDAY_RABBITMQ_MANAGEMENT_URL ?? `http://${parsed.hostname}:15672`;
   const candidates: [string, VhostAdmin][] = [["management API", managementAdmin(managementBase, user, password)]];
   if (["127.0.0.1", "localhost", "::1"].includes(parsed.hostname)) candidates.push(["rabbitmqctl", rabbitmqctlAdmin]);
+  return candidates;
+}
 
+/** Deletes the vhosts of runs that died without deleting them; returns how many. */
+export async function sweepLeftoverVhosts(sharedUrl: string): Promise<number> {
+  return sweepOrphanedVhosts(vhostAdmins(sharedUrl).map(([, admin]) => admin));
+}
+
+async function isolatedVhost(sharedUrl: string, vhost: string): Promise<Omit<Broker, "bootMs">> {
+  const user = decodeURIComponent(new URL(sharedUrl).username || "guest");
+  const candidates = vhostAdmins(sharedUrl);
   await sweepOrphanedVhosts(candidates.map(([, admin]) => admin));
   const problems: string[] = [];
   for (const [how, admin] of candidates) {
@@ -163,19 +174,22 @@ async function isolatedVhost(sharedUrl: string, vhost: string): Promise<Omit<Bro
   );
 }
 
-async function sweepOrphanedVhosts(admins: VhostAdmin[]): Promise<void> {
+async function sweepOrphanedVhosts(admins: VhostAdmin[]): Promise<number> {
+  let removed = 0;
   for (const { entry, forget } of orphaned("vhost")) {
     const vhost = String(entry.detail.vhost);
     for (const admin of admins) {
       try {
         await admin.remove(vhost);
         forget();
+        removed += 1;
         break;
       } catch {
         // try the next way, or leave it for the next run
       }
     }
   }
+  return removed;
 }
 
 // ---- a private node ------------------------------------------------------------------------------

@@ -15,12 +15,12 @@ export interface ScaleDeploymentSpec {
 export function scaleDeployment(spec: ScaleDeploymentSpec): Fault {
   const title = `scale deployment ${spec.deployment} to ${spec.replicas}`;
   return {
-    kind: "scale-deployment",
+    kind: "scale",
     title,
     async inject({ platform, ledger, runId }) {
       const before = await platform.deployment(spec.deployment);
       const original = { deployment: spec.deployment, replicas: before.desired };
-      const record = { runId, platform: platform.name, fault: "scale-deployment", title, original };
+      const record = { runId, platform: platform.name, fault: "scale", title, original };
       const injection = ledger.recordInjection(record);
       await platform.scale(spec.deployment, spec.replicas);
       return activeFault({

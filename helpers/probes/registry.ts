@@ -65,6 +65,13 @@ const factories: Factories = {
       return { placed: result.placed, missing: result.missing.length, duplicated: result.duplicated.length };
     },
   }),
+  link: (spec, { platform }) => ({
+    subject: `link ${spec.from} → ${spec.to}`,
+    read: async () => {
+      const reading = await platform.measureLink(spec.from, spec.to, spec.timeout);
+      return { latencyMs: reading.latencyMs, answered: reading.outcome === "answered" };
+    },
+  }),
 };
 
 export function createProbe(spec: ProbeSpec, context: ProbeContext): Probe<Reading> {

@@ -20,6 +20,8 @@ const subject = (p: ProbeSpec): string => {
       return `logs of ${p.deployment} /${p.pattern}/ since ${p.since}`;
     case "reconciliation":
       return "orders-to-shipments reconciliation";
+    case "link":
+      return `link ${p.from} → ${p.to}`;
   }
 };
 

@@ -57,6 +57,9 @@ export const ProbeSpec = z.discriminatedUnion("kind", [
     })
     .describe("log lines matching a pattern since a moment: count, seen"),
   z.strictObject({ kind: z.literal("reconciliation") }).describe("orders placed during the run against shipments: placed, missing, duplicated"),
+  z
+    .strictObject({ kind: z.literal("link"), from: Name, to: Name, timeout: Duration.default(5_000) })
+    .describe("one round trip from a deployment to a dependency, over the path its replicas use: latencyMs, answered"),
 ]);
 export type ProbeSpec = z.output<typeof ProbeSpec>;
 export type ProbeKind = ProbeSpec["kind"];
@@ -68,6 +71,7 @@ export const PROBE_FIELDS: Record<ProbeKind, readonly string[]> = {
   http: ["status", "latencyMs", "ok"],
   log: ["count", "seen"],
   reconciliation: ["placed", "missing", "duplicated"],
+  link: ["latencyMs", "answered"],
 };
 
 /** The fields of PROBE_FIELDS that are true or false; the others are numbers. */
@@ -77,6 +81,7 @@ export const PROBE_FLAGS: Record<ProbeKind, readonly string[]> = {
   http: ["ok"],
   log: ["seen"],
   reconciliation: [],
+  link: ["answered"],
 };
 
 const Expectation = z.record(z.string(), Comparison).refine((e) => Object.keys(e).length > 0, { error: "expect needs at least one field" });
