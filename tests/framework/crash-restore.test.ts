@@ -12,6 +12,7 @@ import { Ledger } from "../../helpers/ledger/ledger.ts";
 const run = promisify(execFile);
 const root = process.cwd();
 const CRASHES = Number(process.env.GAMEDAY_CRASH_POINTS ?? 20);
+const STAGES = ["booting", "started", "injected a", "injected b"];
 const SHARED = process.env.GAMEDAY_TEST_SHARED_RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672/";
 
 const INLINE_SPEC = `
@@ -92,10 +93,14 @@ test("SIGKILL at random points during faults, then restore: nothing is left behi
       detached: true, // its own process group: the kill below takes the runner and its workers at once
       stdio: "ignore",
     });
-    // Spread the kill points over boot, injection, proof and the faulted state.
-    const killAfter = 300 + Math.random() * (shared ? 6_000 : 11_000);
-    await new Promise((r) => setTimeout(r, killAfter));
-    const stage = fs.readFileSync(journalFile, "utf8").trim().split("\n").filter(Boolean).at(-1) ?? "booting";
+    // Spread the kill points over the game day: pick a stage (booting, started, one fault applied,
+    // both applied), wait until the run reaches it, then kill at a random moment shortly after.
+    const wanted = STAGES[i % STAGES.length] ?? "booting";
+    const deadline = Date.now() + 60_000;
+    const current = (): string => fs.readFileSync(journalFile, "utf8").trim().split("\n").filter(Boolean).at(-1) ?? "booting";
+    while (wanted !== "booting" && STAGES.indexOf(current()) < STAGES.indexOf(wanted) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, wanted === "booting" ? 300 + Math.random() * 3_000 : Math.random() * 400));
+    const stage = current();
     reached[stage] = (reached[stage] ?? 0) + 1;
     process.kill(-(runner.pid ?? 0), "SIGKILL");
     await new Promise((r) => runner.once("exit", r));
@@ -116,5 +121,5 @@ test("SIGKILL at random points during faults, then restore: nothing is left behi
   const summary = `${CRASHES} crash points: ${Object.entries(reached).map(([stage, n]) => `${n}× at "${stage}"`).join(", ")}; faults left behind after restore: ${faultsLeftBehind}`;
   await testInfo.attach("crash points", { body: summary, contentType: "text/plain" });
   console.log(summary);
-  expect(Object.keys(reached).length, "the kill points covered more than one stage of the game day").toBeGreaterThan(1);
+  expect(Object.keys(reached).length, `the kill points covered more than two stages of the game day: ${summary}`).toBeGreaterThan(2);
 });
