@@ -7,20 +7,23 @@ import { sockShopJourneys } from "./sock-shop/journeys/catalogue.ts";
 import { sockShop } from "./sock-shop/target.ts";
 
 const CHROMIUM = process.env.GAMEDAY_CHROMIUM ?? "/usr/bin/chromium";
+/** Where results go; a run started inside the test suite points this elsewhere. */
+const REPORTS = process.env.GAMEDAY_REPORTS_DIR ?? "reports";
 
 export default defineConfig<object, { target: Target; journeys: JourneyCatalogue<Page>; platformName: PlatformName }>({
   testDir: "tests",
   globalSetup: "./helpers/report/clean-results.ts",
-  outputDir: "reports/test-results",
+  outputDir: `${REPORTS}/test-results`,
   retries: 0, // a retried game day hides the finding
   workers: 2,
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   reporter: [
-    ["list"],
-    ["junit", { outputFile: "reports/junit/results.xml" }],
-    ["allure-playwright", { resultsDir: "reports/allure-results", detail: true, suiteTitle: true }],
-    ["./helpers/report/verdict-reporter.ts", { outputFile: "reports/verdict.json" }],
+    // `gameday run` asks for live progress: every phase and check as it starts and ends.
+    ["list", { printSteps: process.env.GAMEDAY_PROGRESS === "1" }],
+    ["junit", { outputFile: `${REPORTS}/junit/results.xml` }],
+    ["allure-playwright", { resultsDir: `${REPORTS}/allure-results`, detail: true, suiteTitle: true }],
+    ["./helpers/report/verdict-reporter.ts", { outputFile: `${REPORTS}/verdict.json` }],
   ],
   use: {
     viewport: { width: 1280, height: 900 },

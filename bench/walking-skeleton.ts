@@ -107,7 +107,7 @@ const reportFile = path.join(workDir, "gameday.json");
 await promisify(execFile)(
   process.execPath,
   ["node_modules/@playwright/test/cli.js", "test", "--project=sock-shop", "--grep", "orders keep succeeding", "--reporter=json"],
-  { env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 },
+  { env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile, GAMEDAY_REPORTS_DIR: path.join(workDir, "reports") }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 },
 ).catch((error: unknown) => console.error(`game day run failed: ${String(error).slice(0, 500)}`));
 interface Step {
   title: string;

@@ -18,7 +18,7 @@ import { formatValidation, validateFiles } from "../helpers/scenario/validate.ts
 import { TARGETS } from "./targets.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const REPORTS = path.join(ROOT, "reports");
+const REPORTS = path.resolve(ROOT, process.env.GAMEDAY_REPORTS_DIR ?? "reports");
 const PLATFORMS = ["local"] as const;
 
 const USAGE = `usage: gameday <command> [options]
@@ -87,10 +87,11 @@ function scenarioFiles(files: string[]): string[] {
 function playwright(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const cli = path.join(ROOT, "node_modules", "@playwright", "test", "cli.js");
   const child = spawn(process.execPath, [cli, "test", ...args], { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
-  // Ctrl-C and SIGTERM reach Playwright, whose fixtures then revert every fault before exiting.
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-  process.on("SIGINT", forward("SIGINT"));
-  process.on("SIGTERM", forward("SIGTERM"));
+  // Playwright's graceful stop is SIGINT: it runs fixture teardown (the reverts). Ctrl-C already
+  // reaches it through the terminal's process group (a second SIGINT would make it skip teardown),
+  // so this process only waits; a SIGTERM sent to this process alone is passed on as one SIGINT.
+  process.on("SIGINT", () => undefined);
+  process.once("SIGTERM", () => child.kill("SIGINT"));
   return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? EXIT_CODES["harness error"])));
 }
 
@@ -134,6 +135,7 @@ async function run(args: string[]): Promise<number> {
     return EXIT_CODES["invalid input"];
   }
   const env = {
+    GAMEDAY_PROGRESS: "1",
     GAMEDAY_SCENARIOS: selected.map((s) => s.file).join(path.delimiter),
     GAMEDAY_VARIABLES: JSON.stringify(options.variables),
   };

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 
 export default function cleanResults(): void {
-  for (const dir of ["reports/allure-results", "reports/junit"]) fs.rmSync(dir, { recursive: true, force: true });
-  fs.rmSync("reports/verdict.json", { force: true });
+  const reports = process.env.GAMEDAY_REPORTS_DIR ?? "reports";
+  for (const dir of [`${reports}/allure-results`, `${reports}/junit`]) fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(`${reports}/verdict.json`, { force: true });
 }
