@@ -36,6 +36,8 @@ export interface Broker extends AsyncDisposable {
   readonly nodeDir?: string;
   /** Present for a private node only: a shared broker is never stopped by a run. */
   readonly control?: BrokerControl;
+  /** Base URL of the management HTTP API (no credentials), when the broker offers one. */
+  readonly managementUrl?: string;
   dispose(): Promise<void>;
 }
 
@@ -132,6 +134,19 @@ const rabbitmqctlAdmin: VhostAdmin = {
   },
 };
 
+/** The management API of a shared broker, if it answers with the URL's credentials. */
+async function reachableManagement(sharedUrl: string): Promise<string | undefined> {
+  const parsed = new URL(sharedUrl);
+  const base = process.env.GAMEDAY_RABBITMQ_MANAGEMENT_URL ?? `http://${parsed.hostname}:15672`;
+  const auth = `Basic ${Buffer.from(`${decodeURIComponent(parsed.username || "guest")}:${decodeURIComponent(parsed.password || "guest")}`).toString("base64")}`;
+  try {
+    const response = await fetch(`${base}/api/overview`, { headers: { authorization: auth }, signal: AbortSignal.timeout(1_000) });
+    return response.ok ? base : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The ways to manage vhosts on a broker: its management API, and rabbitmqctl when it runs here. */
 function vhostAdmins(sharedUrl: string): [string, VhostAdmin][] {
   const parsed = new URL(sharedUrl);
@@ -163,7 +178,8 @@ async function isolatedVhost(sharedUrl: string, vhost: string): Promise<Omit<Bro
         (disposed ??= admin.remove(vhost).then(forget, (error: unknown) => {
           throw new HarnessError(`could not delete vhost ${vhost} through the ${how}: ${describeError(error)}`);
         }));
-      return { url, display: redact(url), vhost, origin: "RABBITMQ_URL", dispose, [Symbol.asyncDispose]: dispose };
+      const managementUrl = await reachableManagement(sharedUrl);
+      return { url, display: redact(url), vhost, origin: "RABBITMQ_URL", dispose, [Symbol.asyncDispose]: dispose, ...(managementUrl ? { managementUrl } : {}) };
     } catch (error) {
       problems.push(`${how}: ${describeError(error)}`);
     }
@@ -328,11 +344,23 @@ export async function startPrivateNode(): Promise<Broker> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gameday-rabbit-"));
   const layout: NodeLayout = { dir, amqpPort: await freePort(), distPort: await freePort(), epmdPort: await freePort() };
   fs.mkdirSync(path.join(dir, "home"));
+  // The management API is the only reader of unacknowledged messages; its statistics refresh every 500 ms.
+  const managementPort = await freePort();
   fs.writeFileSync(
     path.join(dir, "rabbitmq.conf"),
-    [`listeners.tcp.1 = 127.0.0.1:${layout.amqpPort}`, "loopback_users = none", "log.console = false", "log.file.level = info", ""].join("\n"),
+    [
+      `listeners.tcp.1 = 127.0.0.1:${layout.amqpPort}`,
+      "loopback_users = none",
+      "log.console = false",
+      "log.file.level = info",
+      "management.tcp.ip = 127.0.0.1",
+      `management.tcp.port = ${managementPort}`,
+      "collect_statistics_interval = 500",
+      "",
+    ].join("\n"),
   );
-  fs.writeFileSync(path.join(dir, "enabled_plugins"), "[].\n");
+  fs.writeFileSync(path.join(dir, "enabled_plugins"), "[rabbitmq_management].\n");
+  const managementUrl = `http://127.0.0.1:${managementPort}`;
   const url = `amqp://guest:guest@127.0.0.1:${layout.amqpPort}/`;
   let current: Launched;
   try {
@@ -374,5 +402,5 @@ export async function startPrivateNode(): Promise<Broker> {
         current.forget();
         stoppedEntry?.();
       }));
-  return { url, display: redact(url), vhost: "/", origin: "private node", bootMs, nodeDir: dir, control, dispose, [Symbol.asyncDispose]: dispose };
+  return { url, display: redact(url), vhost: "/", origin: "private node", bootMs, nodeDir: dir, control, managementUrl, dispose, [Symbol.asyncDispose]: dispose };
 }

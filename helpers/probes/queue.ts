@@ -24,10 +24,12 @@ export class QueueInspector implements AsyncDisposable {
   private constructor(
     private readonly url: string,
     readonly display: string,
+    /** Management API base URL: the only reader of unacknowledged messages (it lags ~0.5-3 s). */
+    readonly managementUrl?: string,
   ) {}
 
-  static async connect(url: string, display: string): Promise<QueueInspector> {
-    const inspector = new QueueInspector(url, display);
+  static async connect(url: string, display: string, managementUrl?: string): Promise<QueueInspector> {
+    const inspector = new QueueInspector(url, display, managementUrl);
     await inspector.connection_();
     return inspector;
   }
@@ -81,6 +83,23 @@ export class QueueInspector implements AsyncDisposable {
       if (code === 404) throw new QueueMissing(`queue ${queue} does not exist on ${this.display}`);
       throw new HarnessError(`cannot read queue ${queue} on ${this.display}: ${describeError(error)}`);
     }
+  }
+
+  /** Messages delivered and not yet acknowledged, from the management API; undefined without one. */
+  async unacked(queue: string): Promise<number | undefined> {
+    if (!this.managementUrl) return undefined;
+    const parsed = new URL(this.url);
+    const vhost = decodeURIComponent(parsed.pathname.slice(1)) || "/";
+    const auth = `Basic ${Buffer.from(`${decodeURIComponent(parsed.username || "guest")}:${decodeURIComponent(parsed.password || "guest")}`).toString("base64")}`;
+    const response = await fetch(`${this.managementUrl}/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`, {
+      headers: { authorization: auth },
+      signal: AbortSignal.timeout(2_000),
+    });
+    if (response.status === 404) throw new QueueMissing(`queue ${queue} does not exist on ${this.display}`);
+    if (!response.ok) throw new HarnessError(`the management API of ${this.display} answered ${response.status} for queue ${queue}`);
+    // Right after a queue is declared the statistics may not exist yet: treat that as unknown, not 0.
+    const body = (await response.json()) as { messages_unacknowledged?: number };
+    return body.messages_unacknowledged;
   }
 
   probe(queue: string): Probe<QueueStats> {

@@ -35,8 +35,9 @@ const factories: Factories = {
     read: async () => {
       try {
         const stats = await queues.stats(spec.name);
-        // AMQP reports ready messages only; unacknowledged ones need the management API.
-        return { exists: true, depth: stats.depth, ready: stats.depth, consumers: stats.consumers };
+        // AMQP reports ready messages only; unacknowledged ones come from the management API, if any.
+        const unacked = await queues.unacked(spec.name).catch(() => undefined);
+        return { exists: true, depth: stats.depth, ready: stats.depth, consumers: stats.consumers, ...(unacked === undefined ? {} : { unacked }) };
       } catch (error) {
         // Only "exists" is known about a missing queue: depth and consumers stay absent, never 0.
         if (error instanceof QueueMissing) return { exists: false };

@@ -172,3 +172,26 @@ test.describe("queue probe", () => {
     }
   });
 });
+
+test("a private node offers the management API, the only reader of unacknowledged messages", async () => {
+  const broker = await startPrivateNode();
+  const inspector = await QueueInspector.connect(broker.url, broker.display, broker.managementUrl);
+  const connection = await amqp.connect(broker.url);
+  try {
+    expect(broker.managementUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const channel = await connection.createChannel();
+    await channel.assertQueue("held", { durable: false });
+    for (let i = 0; i < 3; i++) channel.sendToQueue("held", Buffer.from(`m${i}`));
+    const consumer = await connection.createChannel();
+    await consumer.prefetch(1);
+    await consumer.consume("held", () => undefined); // takes one message and never acknowledges it
+    // The management statistics lag by up to a few seconds; AMQP's depth is immediate.
+    await expect.poll(() => inspector.stats("held")).toEqual({ depth: 2, consumers: 1 });
+    await expect.poll(() => inspector.unacked("held"), { timeout: 15_000 }).toBe(1);
+    await expect(inspector.unacked("no-such-queue")).rejects.toThrow(QueueMissing);
+  } finally {
+    await connection.close();
+    await inspector.dispose();
+    await broker.dispose();
+  }
+});

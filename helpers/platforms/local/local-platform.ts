@@ -151,6 +151,7 @@ export class LocalPlatform implements Platform {
 
   endpoint(service: string): string {
     if (service === this.target.brokerEndpoint) return this.broker.url;
+    if (service === `${this.target.brokerEndpoint}-management` && this.broker.managementUrl) return this.broker.managementUrl;
     if (!this.supervisor.names().includes(service)) {
       throw new HarnessError(`the local platform has no service "${service}" (it has ${this.supervisor.names().join(", ")} and ${this.target.brokerEndpoint})`);
     }
