@@ -63,33 +63,16 @@ export function always<T>(
   condition: Condition<T>,
   options: SamplingOptions<T> & { phase: string; kind?: FindingKind },
 ): AlwaysMonitor<T> {
-  const intervalMs = options.intervalMs ?? 100;
-  const started = Date.now();
-  let samples = 0;
   let violations = 0;
   let firstViolation: Sample<T> | undefined;
-  let last: Sample<T> | undefined;
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      const next = Date.now() + intervalMs;
-      const sample = await read(probe);
-      samples += 1;
-      last = sample;
-      options.onSample?.(sample);
-      const ok = sample.error === undefined && condition.holds(sample.value as T);
-      if (!ok) {
-        violations += 1;
-        firstViolation ??= sample;
-      }
-      await sleep(Math.max(0, next - Date.now()));
-    }
-  })();
+  const sampling = sampleInBackground(probe, options, (sample) => {
+    if (sample.error === undefined && condition.holds(sample.value as T)) return;
+    violations += 1;
+    firstViolation ??= sample;
+  });
   return {
     async stop() {
-      stopped = true;
-      await loop;
-      const durationMs = Date.now() - started;
+      const { samples, last, started, durationMs } = await sampling.stop();
       const expected = `${probe.subject}: expected ${condition.description} at all times during "${options.phase}"`;
       const outcome: InvariantOutcome<T> = { subject: probe.subject, expected: condition.description, samples, durationMs, last };
       if (samples === 0) {
@@ -103,6 +86,37 @@ export function always<T>(
         );
       }
       return outcome;
+    },
+  };
+}
+
+/** Reads the probe every intervalMs until stop(), handing each sample to `judge` and `onSample`. */
+function sampleInBackground<T>(
+  probe: Probe<T>,
+  options: SamplingOptions<T>,
+  judge: (sample: Sample<T>) => void,
+): { stop(): Promise<{ samples: number; last: Sample<T> | undefined; started: number; durationMs: number }> } {
+  const intervalMs = options.intervalMs ?? 100;
+  const started = Date.now();
+  let samples = 0;
+  let last: Sample<T> | undefined;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const next = Date.now() + intervalMs;
+      const sample = await read(probe);
+      samples += 1;
+      last = sample;
+      options.onSample?.(sample);
+      judge(sample);
+      await sleep(Math.max(0, next - Date.now()));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return { samples, last, started, durationMs: Date.now() - started };
     },
   };
 }
@@ -153,28 +167,13 @@ export function atLeastOnce<T>(
   condition: Condition<T>,
   options: SamplingOptions<T> & { phase: string; kind?: FindingKind },
 ): AlwaysMonitor<T> {
-  const intervalMs = options.intervalMs ?? 100;
-  const started = Date.now();
-  let samples = 0;
   let held: Sample<T> | undefined;
-  let last: Sample<T> | undefined;
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      const next = Date.now() + intervalMs;
-      const sample = await read(probe);
-      samples += 1;
-      last = sample;
-      options.onSample?.(sample);
-      if (sample.error === undefined && condition.holds(sample.value as T)) held ??= sample;
-      await sleep(Math.max(0, next - Date.now()));
-    }
-  })();
+  const sampling = sampleInBackground(probe, options, (sample) => {
+    if (sample.error === undefined && condition.holds(sample.value as T)) held ??= sample;
+  });
   return {
     async stop() {
-      stopped = true;
-      await loop;
-      const durationMs = Date.now() - started;
+      const { samples, last, durationMs } = await sampling.stop();
       if (!held) {
         throw new InvariantViolation(
           options.kind ?? "invariant",

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { InvariantViolation } from "../../helpers/core/errors.ts";
-import { always, eventually, that } from "../../helpers/invariants/temporal.ts";
+import { always, atLeastOnce, eventually, not, stays, that } from "../../helpers/invariants/temporal.ts";
 import type { Probe } from "../../helpers/probes/probe.ts";
 
 /** A probe that returns the given values in turn, then repeats the last one. */
@@ -70,5 +70,47 @@ test.describe("always", () => {
     const monitor = always(probe, that("0 consumers", (v: number) => v === 0), { phase: "during", intervalMs: 5 });
     await new Promise((r) => setTimeout(r, 60));
     await expect(monitor.stop()).rejects.toThrow(/read failed: queue q does not exist/);
+  });
+});
+
+test.describe("never, at least once, stays", () => {
+  const seen = that("seen", (v: boolean) => v);
+
+  test("never is always-not: one sample that holds fails it", async () => {
+    const monitor = always(scripted([false, false, true, false]), not(seen), { phase: "during", intervalMs: 5 });
+    await new Promise((r) => setTimeout(r, 80));
+    await expect(monitor.stop()).rejects.toThrow(/expected not \(seen\) at all times during "during" .*violated in 1 sample\(s\)/);
+  });
+
+  test("at least once passes on a single sample that held, and fails naming the samples when none did", async () => {
+    const once = atLeastOnce(scripted([false, true, false]), seen, { phase: "during", intervalMs: 5 });
+    await new Promise((r) => setTimeout(r, 60));
+    expect((await once.stop()).last?.value).toBe(true);
+    const none = atLeastOnce(scripted([false]), seen, { phase: "during", intervalMs: 5 });
+    await new Promise((r) => setTimeout(r, 40));
+    await expect(none.stop()).rejects.toThrow(/expected seen at least once during "during", but it never held in .* and \d+ samples; last value seen false/);
+  });
+
+  test("stays passes once the condition held for the whole duration", async () => {
+    const outcome = await stays(scripted([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]), that("1", (v: number) => v === 1), { forMs: 50, after: "revert", intervalMs: 5 });
+    expect(outcome.samples).toBeGreaterThan(2);
+  });
+
+  test("stays fails when the condition breaks before the duration is over", async () => {
+    const values = [1, 1, 0, 1];
+    await expect(stays(scripted(values), that("1", (v: number) => v === 1), { forMs: 10_000, after: "revert", intervalMs: 5 })).rejects.toThrow(
+      /expected 1 to stay true for 10\.0 s after "revert", but it broke after holding for .* \(3 samples\); last value seen 0/,
+    );
+  });
+
+  test("stays waits up to `within` for the condition to start holding", async () => {
+    const outcome = await stays(scripted([0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]), that("1", (v: number) => v === 1), {
+      forMs: 30,
+      withinMs: 1_000,
+      after: "revert",
+      intervalMs: 5,
+    });
+    expect(outcome.samples).toBeGreaterThan(3);
+    await expect(stays(scripted([0]), that("1", (v: number) => v === 1), { forMs: 30, after: "revert", intervalMs: 5 })).rejects.toThrow(/but it broke at \+/);
   });
 });
