@@ -6,21 +6,13 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import amqp from "amqplib";
-import { provisionBroker, redact, startPrivateNode } from "../../helpers/broker/rabbitmq.ts";
+import { acceptsConnections, provisionBroker, redact, startPrivateNode } from "../../helpers/broker/rabbitmq.ts";
 import { isAlive } from "../../helpers/core/leftovers.ts";
 import { QueueInspector, QueueMissing } from "../../helpers/probes/queue.ts";
 
 const SHARED = process.env.GAMEDAY_TEST_SHARED_RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672/";
 
-async function reachable(url: string): Promise<boolean> {
-  try {
-    const c = await amqp.connect(url, { timeout: 2_000 });
-    await c.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
+const reachable = (url: string): Promise<boolean> => acceptsConnections(url, 2_000);
 
 test.describe.configure({ mode: "serial" });
 

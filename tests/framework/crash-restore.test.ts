@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test } from "@playwright/test";
-import amqp from "amqplib";
+import { acceptsConnections } from "../../helpers/broker/rabbitmq.ts";
 import { Ledger } from "../../helpers/ledger/ledger.ts";
 
 const run = promisify(execFile);
@@ -40,15 +40,7 @@ export default {
 };
 `;
 
-async function reachable(url: string): Promise<boolean> {
-  try {
-    const c = await amqp.connect(url, { timeout: 2_000 });
-    await c.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
+const reachable = (url: string): Promise<boolean> => acceptsConnections(url, 2_000);
 
 /** Pids of processes (not this one) whose environment names this state directory. */
 function processesUsing(stateDir: string): number[] {
