@@ -10,6 +10,9 @@ import { sweepLeftoverVhosts, sweepOrphanedNodes } from "../helpers/broker/rabbi
 import { orphaned, stateDir } from "../helpers/core/leftovers.ts";
 import { Ledger } from "../helpers/ledger/ledger.ts";
 import { formatRestore, restore } from "../helpers/ledger/restore.ts";
+import { connectCluster } from "../helpers/platforms/kubernetes/cluster.ts";
+import { restoreNamespace } from "../helpers/platforms/kubernetes/restore.ts";
+import { CLUSTER_ENV, clusterSettingsFromEnv } from "../helpers/platforms/kubernetes/settings.ts";
 import { LocalPlatform } from "../helpers/platforms/local/local-platform.ts";
 import { buildHtmlReport } from "../helpers/report/html-report.ts";
 import { EXIT_CODES, type Verdict } from "../helpers/report/verdict.ts";
@@ -19,18 +22,28 @@ import { TARGETS } from "./targets.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REPORTS = path.resolve(ROOT, process.env.GAMEDAY_REPORTS_DIR ?? "reports");
-const PLATFORMS = ["local"] as const;
+const PLATFORMS = ["local", "kubernetes"] as const;
+const PROJECTS: Record<(typeof PLATFORMS)[number], string> = { local: "sock-shop", kubernetes: "sock-shop-kubernetes" };
 
 const USAGE = `usage: gameday <command> [options]
 
   run [scenario.yaml…]   run scenarios (default: every scenarios/*.yaml) as Playwright tests, then build the report
-        --platform local   where the target runs (kubernetes: not available yet)
+        --platform local|kubernetes   where the target runs (default local)
         --tag <tag>        only scenarios with this tag (repeatable)
         --grep <text>      only scenarios whose name matches
         --var name=value   set a scenario variable (repeatable; also GAMEDAY_VAR_<NAME>)
+      with --platform kubernetes, your cluster (none of these: an embedded control plane):
+        --kubeconfig <file>        as kubectl (default $KUBECONFIG, then ~/.kube/config)
+        --context <name>           as kubectl (default the current context)
+        --namespace <ns>           where the target runs (default the context's namespace)
+        --allow-namespace <ns>     allowlist (repeatable; also GAMEDAY_ALLOWED_NAMESPACES); kube-system never
+        --endpoint <svc>=<url>     how this machine reaches a service (repeatable), e.g. front-end=http://127.0.0.1:8079
+        --max-replicas <n>         blast radius: most replicas one fault may hit (default 10)
+        --max-percent <n>          blast radius: most of a deployment, in percent (default 100)
   validate <file…>       check scenario files; every problem with file:line:col and a fix
   plan <file>            what the scenario would do and mutate; touches nothing
   restore                revert what the ledger says crashed runs left applied
+        --namespace <ns> (+ --kubeconfig, --context)   also revert every game-day change found on that namespace's objects
   report                 build the single-file HTML report from reports/allure-results
   up                     start the embedded Sock Shop in the foreground (Ctrl-C stops it)
   down                   stop what crashed runs left behind (private RabbitMQ nodes)
@@ -39,9 +52,13 @@ exit codes: 0 passed · 1 finding · 2 invalid input · 3 harness error`;
 
 class UsageError extends Error {}
 
+const CLUSTER_OPTIONS = ["--kubeconfig", "--context", "--namespace", "--allow-namespace", "--endpoint", "--max-replicas", "--max-percent"];
+
 interface Options {
   files: string[];
-  platform: string;
+  platform: (typeof PLATFORMS)[number];
+  /** Cluster settings, as the environment variables the workers read (see helpers/platforms/kubernetes/settings.ts). */
+  cluster: Record<string, string>;
   tags: string[];
   grep?: string;
   variables: Record<string, string>;
@@ -49,7 +66,11 @@ interface Options {
 }
 
 function parse(args: string[], allowed: readonly string[]): Options {
-  const options: Options = { files: [], platform: "local", tags: [], variables: {}, passthrough: [] };
+  const options: Options = { files: [], platform: "local", cluster: {}, tags: [], variables: {}, passthrough: [] };
+  let platform = "local";
+  const appendTo = (name: string, value: string): void => {
+    options.cluster[name] = options.cluster[name] ? `${options.cluster[name]},${value}` : value;
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const value = (): string => {
@@ -62,7 +83,14 @@ function parse(args: string[], allowed: readonly string[]): Options {
       break;
     }
     if (arg.startsWith("--") && !allowed.includes(arg)) throw new UsageError(`unknown option ${arg}`);
-    if (arg === "--platform") options.platform = value();
+    if (arg === "--platform") platform = value();
+    else if (arg === "--kubeconfig") options.cluster[CLUSTER_ENV.kubeconfig] = path.resolve(value());
+    else if (arg === "--context") options.cluster[CLUSTER_ENV.context] = value();
+    else if (arg === "--namespace") options.cluster[CLUSTER_ENV.namespace] = value();
+    else if (arg === "--allow-namespace") appendTo(CLUSTER_ENV.allowedNamespaces, value());
+    else if (arg === "--endpoint") appendTo(CLUSTER_ENV.endpoints, value());
+    else if (arg === "--max-replicas") options.cluster[CLUSTER_ENV.maxReplicas] = value();
+    else if (arg === "--max-percent") options.cluster[CLUSTER_ENV.maxPercent] = value();
     else if (arg === "--tag") options.tags.push(value());
     else if (arg === "--grep") options.grep = value();
     else if (arg === "--var") {
@@ -71,9 +99,15 @@ function parse(args: string[], allowed: readonly string[]): Options {
       options.variables[name] = rest.join("=");
     } else options.files.push(arg);
   }
-  if (!(PLATFORMS as readonly string[]).includes(options.platform)) {
-    throw new UsageError(`--platform ${options.platform} is not available; available: ${PLATFORMS.join(", ")} (kubernetes arrives with issue 4)`);
+  if (!(PLATFORMS as readonly string[]).includes(platform)) {
+    throw new UsageError(`--platform ${platform} is not available; available: ${PLATFORMS.join(", ")}`);
   }
+  options.platform = platform as Options["platform"];
+  if (Object.keys(options.cluster).length > 0 && options.platform !== "kubernetes" && allowed.includes("--platform")) {
+    throw new UsageError("--kubeconfig, --context, --namespace, --allow-namespace, --endpoint, --max-replicas and --max-percent need --platform kubernetes");
+  }
+  // Refuse bad cluster settings here, before any worker starts (exit 2, nothing touched).
+  clusterSettingsFromEnv({ ...process.env, ...options.cluster });
   for (const file of options.files) if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
   return options;
 }
@@ -107,7 +141,7 @@ async function report(): Promise<string> {
 }
 
 async function run(args: string[]): Promise<number> {
-  const options = parse(args, ["--platform", "--tag", "--grep", "--var"]);
+  const options = parse(args, ["--platform", "--tag", "--grep", "--var", ...CLUSTER_OPTIONS]);
   const files = scenarioFiles(options.files);
   // Nothing runs, nothing is touched, unless every selected scenario is valid.
   const validation = validateFiles(files, { variables: options.variables });
@@ -138,8 +172,9 @@ async function run(args: string[]): Promise<number> {
     GAMEDAY_PROGRESS: "1",
     GAMEDAY_SCENARIOS: selected.map((s) => s.file).join(path.delimiter),
     GAMEDAY_VARIABLES: JSON.stringify(options.variables),
+    ...options.cluster,
   };
-  const playwrightExit = await playwright([`--project=sock-shop`, "tests/scenarios/scenarios.spec.ts", ...options.passthrough], env);
+  const playwrightExit = await playwright([`--project=${PROJECTS[options.platform]}`, "tests/scenarios/scenarios.spec.ts", ...options.passthrough], env);
   const verdict = readVerdict();
   let reportPath = "(not built)";
   try {
@@ -165,7 +200,7 @@ async function validate(args: string[]): Promise<number> {
 }
 
 async function plan(args: string[]): Promise<number> {
-  const options = parse(args, ["--platform", "--var"]);
+  const options = parse(args, ["--platform", "--var", ...CLUSTER_OPTIONS]);
   if (options.files.length !== 1) throw new UsageError("plan takes exactly one scenario file");
   const result = validateFiles(options.files, { variables: options.variables });
   if (result.failures.length > 0) {
@@ -180,10 +215,17 @@ async function plan(args: string[]): Promise<number> {
   return 0;
 }
 
-async function restoreCommand(): Promise<number> {
+async function restoreCommand(args: string[]): Promise<number> {
+  const options = parse(args, ["--kubeconfig", "--context", "--namespace"]);
   const ledger = new Ledger(path.join(stateDir(), "ledger.jsonl"));
   const outcomes = await restore(ledger, restorers);
   console.log(formatRestore(outcomes));
+  const settings = clusterSettingsFromEnv({ ...process.env, ...options.cluster });
+  if (settings.namespace) {
+    const cluster = connectCluster({ kubeconfig: settings.kubeconfig, context: settings.context });
+    const actions = await restoreNamespace(cluster, settings.namespace, { skipLiveLockHolder: true });
+    console.log(actions.length > 0 ? `namespace ${settings.namespace} (${cluster.context}):\n  ${actions.join("\n  ")}` : `namespace ${settings.namespace} (${cluster.context}): no game-day change left on its objects`);
+  }
   const nodes = await sweepOrphanedNodes();
   if (nodes > 0) console.log(`stopped ${nodes} private RabbitMQ node(s) left by crashed runs`);
   if (process.env.RABBITMQ_URL) {

@@ -49,6 +49,8 @@ export const sockShop: Target = {
   name: "sock-shop",
   entryService: "front-end",
   brokerEndpoint: "rabbitmq",
+  kubernetesManifests: fileURLToPath(new URL("./k8s/sock-shop.yaml", import.meta.url)),
+  brokenImages: Object.values(BROKEN_IMAGES),
   localDeployments: ({ brokerUrl, dataDir }) =>
     SERVICES.map((name): DeploymentSpec => {
       const variants = VARIANTS[name];

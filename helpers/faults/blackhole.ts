@@ -3,7 +3,7 @@
 // condition; the connections the blackhole held are reset then.
 import { that } from "../invariants/temporal.ts";
 import type { LinkReading } from "../platforms/platform.ts";
-import { activeFault, proveWithin, recordThenMutate, type Fault } from "./fault.ts";
+import { activeFault, proveWithin, recordThenMutate, type Fault, faultRecord } from "./fault.ts";
 
 export interface BlackholeSpec {
   from: string;
@@ -18,11 +18,12 @@ export function blackhole(spec: BlackholeSpec): Fault {
   const answerTimeoutMs = spec.answerTimeoutMs ?? 1_000;
   return {
     kind: "blackhole",
+    requires: "links",
     title,
     async inject({ platform, ledger, runId }) {
       const before = await platform.link(spec.from, spec.to);
       const original = { from: spec.from, to: spec.to, condition: before };
-      const record = { runId, platform: platform.name, fault: "blackhole", title, original };
+      const record = faultRecord({ platform, ledger, runId }, "blackhole", title, original);
       const restore = async (): Promise<void> => {
         await platform.setLink(spec.from, spec.to, before);
       };

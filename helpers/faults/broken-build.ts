@@ -3,7 +3,7 @@
 // Reverting rolls back to the recorded image.
 import { that } from "../invariants/temporal.ts";
 import type { Rollout } from "../platforms/platform.ts";
-import { activeFault, proveWithin, recordThenMutate, type Fault } from "./fault.ts";
+import { activeFault, proveWithin, recordThenMutate, type Fault, faultRecord } from "./fault.ts";
 
 export interface BrokenBuildSpec {
   deployment: string;
@@ -16,11 +16,12 @@ export function brokenBuild(spec: BrokenBuildSpec): Fault {
   const title = `roll ${spec.deployment} to the broken build ${spec.image}`;
   return {
     kind: "broken-build",
+    requires: "images",
     title,
     async inject({ platform, ledger, runId }) {
       const before = await platform.rollout(spec.deployment);
       const original = { deployment: spec.deployment, image: before.image };
-      const record = { runId, platform: platform.name, fault: "broken-build", title, original };
+      const record = faultRecord({ platform, ledger, runId }, "broken-build", title, original);
       const rollBack = async (): Promise<void> => {
         await platform.setImage(spec.deployment, before.image);
       };

@@ -5,7 +5,7 @@
 import { HarnessError } from "../core/errors.ts";
 import { that } from "../invariants/temporal.ts";
 import type { BrokerState } from "../platforms/platform.ts";
-import { activeFault, proveWithin, recordThenMutate, type Fault } from "./fault.ts";
+import { activeFault, proveWithin, recordThenMutate, type Fault, faultRecord } from "./fault.ts";
 
 export interface BrokerOutageSpec {
   /** How long the broker may take to stop accepting connections. */
@@ -16,12 +16,13 @@ export function brokerOutage(spec: BrokerOutageSpec = {}): Fault {
   const title = "stop the message broker";
   return {
     kind: "broker-outage",
+    requires: "broker",
     title,
     async inject({ platform, ledger, runId }) {
       const before = await platform.brokerState();
       if (before.notStoppable !== undefined) throw new HarnessError(`cannot inject "${title}": ${before.notStoppable}`);
       const original = { broker: before.running ? "running" : "stopped" };
-      const record = { runId, platform: platform.name, fault: "broker-outage", title, original };
+      const record = faultRecord({ platform, ledger, runId }, "broker-outage", title, original);
       const restart = async (): Promise<void> => {
         if (before.running) await platform.startBroker();
       };

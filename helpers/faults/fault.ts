@@ -1,9 +1,9 @@
 // A Fault is a value that, once injected, returns its own undo. inject() records the original state
 // in the ledger before mutating; proveEffect() shows it took hold; revert() is idempotent.
-import { describeError, FaultNotEffective, InvariantViolation } from "../core/errors.ts";
+import { describeError, FaultNotEffective, HarnessError, InvariantViolation } from "../core/errors.ts";
 import { eventually, type Condition } from "../invariants/temporal.ts";
 import type { Ledger, LedgerRecord } from "../ledger/ledger.ts";
-import type { Platform } from "../platforms/platform.ts";
+import type { Platform, PlatformCapability } from "../platforms/platform.ts";
 import type { Probe } from "../probes/probe.ts";
 
 export interface FaultContext {
@@ -14,6 +14,8 @@ export interface FaultContext {
 
 export interface Fault {
   readonly kind: string;
+  /** What the platform must be able to change for this fault; see Platform.capabilities. */
+  readonly requires: PlatformCapability;
   /** Used as the report step title: "inject: <title>". */
   readonly title: string;
   inject(context: FaultContext): Promise<ActiveFault>;
@@ -29,6 +31,11 @@ export interface ActiveFault {
   proveEffect(): Promise<string>;
   /** Restores the original state. Safe to call any number of times. */
   revert(): Promise<void>;
+}
+
+/** The ledger record of an injection by this context's platform, with where it lands. */
+export function faultRecord(context: FaultContext, fault: string, title: string, original: Record<string, unknown>): LedgerRecord {
+  return { runId: context.runId, platform: context.platform.name, scope: context.platform.scope, fault, title, original };
 }
 
 /** Builds the idempotent handle around an undo function and its ledger bookkeeping. */
@@ -53,6 +60,14 @@ export function activeFault(parts: {
       return reverting;
     },
   };
+}
+
+/** The platform's optional operation for a capability, or a HarnessError saying the platform lacks it. */
+export function capability<T>(platform: Platform, needed: PlatformCapability, operation: T | undefined, fault: string): T {
+  if (operation === undefined || !platform.capabilities.has(needed)) {
+    throw new HarnessError(`the ${fault} fault needs the "${needed}" capability, which the ${platform.name} platform does not have (it has ${[...platform.capabilities].join(", ")})`);
+  }
+  return operation;
 }
 
 /**

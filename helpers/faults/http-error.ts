@@ -3,7 +3,7 @@
 import { that } from "../invariants/temporal.ts";
 import type { Platform } from "../platforms/platform.ts";
 import type { Probe } from "../probes/probe.ts";
-import { activeFault, proveWithin, recordThenMutate, type Fault } from "./fault.ts";
+import { activeFault, proveWithin, recordThenMutate, type Fault, faultRecord } from "./fault.ts";
 
 export interface HttpErrorSpec {
   service: string;
@@ -49,11 +49,12 @@ export function httpError(spec: HttpErrorSpec): Fault {
   const title = `answer HTTP ${status} to ${Math.round(rate * 100)}% of requests to ${spec.service}`;
   return {
     kind: "http-error",
+    requires: "service-conditions",
     title,
     async inject({ platform, ledger, runId }) {
       const before = await platform.serviceCondition(spec.service);
       const original = { service: spec.service, condition: before };
-      const record = { runId, platform: platform.name, fault: "http-error", title, original };
+      const record = faultRecord({ platform, ledger, runId }, "http-error", title, original);
       const restore = async (): Promise<void> => {
         await platform.setServiceCondition(spec.service, before);
       };

@@ -9,6 +9,9 @@ import type { Fault } from "./fault.ts";
 import { httpError } from "./http-error.ts";
 import { killReplica } from "./kill-replica.ts";
 import { latency } from "./latency.ts";
+import { drainNode } from "./drain-node.ts";
+import { isolate } from "./isolate.ts";
+import { patchEnv } from "./patch-env.ts";
 import { scaleDeployment } from "./scale-deployment.ts";
 
 export type FaultSpecOf<K extends FaultKind> = Extract<FaultSpec, { kind: K }>;
@@ -22,6 +25,9 @@ export const faultFactories: FaultFactories = {
   latency,
   blackhole,
   "http-error": httpError,
+  "patch-env": patchEnv,
+  isolate,
+  "drain-node": drainNode,
 };
 
 /** The fault a validated scenario spec describes. */
@@ -30,4 +36,4 @@ export function createFault(spec: FaultSpec): Fault {
 }
 
 export { activeFault, type ActiveFault, type Fault, type FaultContext } from "./fault.ts";
-export { blackhole, brokenBuild, brokerOutage, httpError, killReplica, latency, scaleDeployment };
+export { blackhole, brokenBuild, brokerOutage, drainNode, httpError, isolate, killReplica, latency, patchEnv, scaleDeployment };

@@ -3,11 +3,13 @@
 import { that } from "../invariants/temporal.ts";
 import type { DeploymentStatus } from "../platforms/platform.ts";
 import { deploymentProbe } from "../probes/deployment.ts";
-import { activeFault, proveWithin, recordThenMutate, type Fault } from "./fault.ts";
+import { activeFault, proveWithin, recordThenMutate, type Fault, faultRecord } from "./fault.ts";
 
 export interface KillReplicaSpec {
   deployment: string;
   count?: number;
+  /** Overrides count: this share of the running replicas, rounded up. */
+  percent?: number | undefined;
   signal?: "SIGKILL" | "SIGTERM";
   /** How long the platform may take to notice the replicas died. */
   proofTimeoutMs?: number;
@@ -16,18 +18,19 @@ export interface KillReplicaSpec {
 export function killReplica(spec: KillReplicaSpec): Fault {
   const count = spec.count ?? 1;
   const signal = spec.signal ?? "SIGKILL";
-  const title = `kill ${count} replica(s) of ${spec.deployment} with ${signal}`;
+  const title = `kill ${spec.percent !== undefined ? `${spec.percent}% of the replicas` : `${count} replica(s)`} of ${spec.deployment} with ${signal}`;
   return {
     kind: "kill-replica",
+    requires: "replicas",
     title,
     async inject({ platform, ledger, runId }) {
       const before = await platform.deployment(spec.deployment);
       const original = { deployment: spec.deployment, ready: before.ready, restarts: before.restarts };
-      const record = { runId, platform: platform.name, fault: "kill-replica", title, original };
+      const record = faultRecord({ platform, ledger, runId }, "kill-replica", title, original);
       const { injection, result: killed } = await recordThenMutate(
         ledger,
         record,
-        () => platform.killReplicas(spec.deployment, count, signal),
+        () => platform.killReplicas(spec.deployment, count, signal, spec.percent),
         () => Promise.resolve(),
       );
       return activeFault({

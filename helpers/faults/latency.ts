@@ -2,7 +2,7 @@
 // round trip over it takes `delay` ± `jitter` longer. Reverting restores the recorded condition.
 import { that } from "../invariants/temporal.ts";
 import type { LinkReading } from "../platforms/platform.ts";
-import { activeFault, proveWithin, recordThenMutate, type Fault } from "./fault.ts";
+import { activeFault, proveWithin, recordThenMutate, type Fault, faultRecord } from "./fault.ts";
 
 export interface LatencySpec {
   from: string;
@@ -18,11 +18,12 @@ export function latency(spec: LatencySpec): Fault {
   const title = `add ${spec.delay} ms${jitter > 0 ? ` ± ${jitter} ms` : ""} of latency from ${spec.from} to ${spec.to}`;
   return {
     kind: "latency",
+    requires: "links",
     title,
     async inject({ platform, ledger, runId }) {
       const before = await platform.link(spec.from, spec.to);
       const original = { from: spec.from, to: spec.to, condition: before };
-      const record = { runId, platform: platform.name, fault: "latency", title, original };
+      const record = faultRecord({ platform, ledger, runId }, "latency", title, original);
       const restore = async (): Promise<void> => {
         await platform.setLink(spec.from, spec.to, before);
       };

@@ -2,7 +2,7 @@ import { FaultNotEffective, InvariantViolation } from "../core/errors.ts";
 import { eventually, that } from "../invariants/temporal.ts";
 import { deploymentProbe } from "../probes/deployment.ts";
 import type { DeploymentStatus } from "../platforms/platform.ts";
-import { activeFault, type Fault } from "./fault.ts";
+import { activeFault, type Fault, faultRecord } from "./fault.ts";
 
 export interface ScaleDeploymentSpec {
   deployment: string;
@@ -16,11 +16,12 @@ export function scaleDeployment(spec: ScaleDeploymentSpec): Fault {
   const title = `scale deployment ${spec.deployment} to ${spec.replicas}`;
   return {
     kind: "scale",
+    requires: "replicas",
     title,
     async inject({ platform, ledger, runId }) {
       const before = await platform.deployment(spec.deployment);
       const original = { deployment: spec.deployment, replicas: before.desired };
-      const record = { runId, platform: platform.name, fault: "scale", title, original };
+      const record = faultRecord({ platform, ledger, runId }, "scale", title, original);
       const injection = ledger.recordInjection(record);
       await platform.scale(spec.deployment, spec.replicas);
       return activeFault({

@@ -13,6 +13,8 @@ export interface LedgerRecord {
   title: string;
   /** What revert() restores, e.g. { deployment, replicas }. */
   original: Record<string, unknown>;
+  /** Where the platform made the change (its Platform.scope), for restoring a crashed run. */
+  scope?: Record<string, string>;
   /** For a revert: who reverted (the run, the janitor, gameday restore) and how. */
   note?: string;
 }

@@ -31,7 +31,7 @@ export async function restore(
     }
     try {
       const action = await restorer(entry);
-      ledger.recordRevert(entry.id, { runId: entry.runId, platform: entry.platform, fault: entry.fault, title: entry.title, original: entry.original, note: `restore: ${action}` });
+      ledger.recordRevert(entry.id, { runId: entry.runId, platform: entry.platform, fault: entry.fault, title: entry.title, original: entry.original, ...(entry.scope ? { scope: entry.scope } : {}), note: `restore: ${action}` });
       outcomes.push({ entry, action, reverted: true });
     } catch (error) {
       outcomes.push({ entry, action: `failed: ${describeError(error)}`, reverted: false });

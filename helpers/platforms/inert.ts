@@ -12,6 +12,11 @@ export function inertPlatform(platform: Platform): Platform {
     setServiceCondition: async (service: string) => ({ previous: await platform.serviceCondition(service) }),
     stopBroker: () => Promise.resolve(),
     startBroker: () => Promise.resolve(),
+    setEnv: (_deployment: string, env: Record<string, string | null>) => Promise.resolve({ previous: Object.fromEntries(Object.keys(env).map((k) => [k, null])) }),
+    isolate: (deployment: string) => Promise.resolve(`inert-${deployment}`),
+    unisolate: () => Promise.resolve(),
+    drainNode: () => Promise.resolve({ evicted: [] }),
+    uncordon: () => Promise.resolve(),
   };
   return new Proxy(platform, {
     get: (target, key, receiver) => (key in mutations ? mutations[key as keyof Platform] : (Reflect.get(target, key, receiver) as unknown)),

@@ -73,13 +73,25 @@ export interface BrokerState {
   notStoppable?: string;
 }
 
+/**
+ * What a platform can change. Faults name the capability they need; a scenario whose fault needs
+ * one the platform lacks is skipped on that platform with the reason, never run half-way.
+ */
+export type PlatformCapability = "replicas" | "images" | "links" | "service-conditions" | "broker" | "env" | "network-policy" | "nodes";
+
 export interface Platform extends AsyncDisposable {
   readonly name: string;
+  readonly capabilities: ReadonlySet<PlatformCapability>;
+  /** Where this platform's changes land (cluster, context, namespace): kept in the ledger so a crashed run can be restored. No credentials. */
+  readonly scope: Record<string, string>;
   deployment(name: string): Promise<DeploymentStatus>;
   /** Sets the desired replica count and returns the one it replaced. */
   scale(name: string, replicas: number): Promise<{ previous: number }>;
-  /** Kills up to `count` running replicas, as a node or OOM kill would; returns the replicas killed. */
-  killReplicas(deployment: string, count: number, signal: "SIGKILL" | "SIGTERM"): Promise<string[]>;
+  /**
+   * Kills `count` running replicas (or `percent` of them, rounded up), as a node or OOM kill would;
+   * returns the replicas killed. A request beyond the platform's blast-radius caps is refused.
+   */
+  killReplicas(deployment: string, count: number, signal: "SIGKILL" | "SIGTERM", percent?: number): Promise<string[]>;
   rollout(deployment: string): Promise<Rollout>;
   /** Rolls the deployment to another image with its rollout strategy; returns the image it replaced. */
   setImage(deployment: string, image: string): Promise<{ previous: string }>;
@@ -97,6 +109,25 @@ export interface Platform extends AsyncDisposable {
   startBroker(): Promise<void>;
   logs(deployment: string, sinceMs?: number): Promise<LogLine[]>;
   events(sinceMs?: number): Promise<PlatformEvent[]>;
+  // ---- capability "env" ----
+  /** Sets (or, with null, removes) environment variables of the deployment; returns the values replaced (null: was unset). */
+  setEnv?(deployment: string, env: Record<string, string | null>): Promise<{ previous: Record<string, string | null> }>;
+  /** The environment the deployment asks for, and the one each of its live replicas runs with. */
+  envOf?(deployment: string): Promise<{ desired: Record<string, string>; replicas: Record<string, string>[] }>;
+  // ---- capability "network-policy" ----
+  /** Cuts all traffic to and from the deployment's replicas; returns the policy's name. */
+  isolate?(deployment: string): Promise<string>;
+  /** The isolation in place, with how many replicas it selects; undefined when none. */
+  isolation?(deployment: string): Promise<{ policy: string; selectedPods: number } | undefined>;
+  unisolate?(deployment: string): Promise<void>;
+  // ---- capability "nodes" ----
+  /** The node running most of the deployment's replicas. */
+  nodeOf?(deployment: string): Promise<string>;
+  /** Cordons the node and evicts the target's replicas from it. */
+  drainNode?(node: string): Promise<{ evicted: string[] }>;
+  node?(node: string): Promise<{ unschedulable: boolean; pods: number }>;
+  /** Makes the node schedulable again (its recorded original state). */
+  uncordon?(node: string): Promise<void>;
   /** A URL for a service of the target, reachable from this machine. */
   endpoint(service: string): string;
   dispose(): Promise<void>;

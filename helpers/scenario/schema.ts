@@ -120,11 +120,23 @@ export const FaultSpec = z.discriminatedUnion("kind", [
     kind: z.literal("kill-replica"),
     deployment: Name,
     count: z.int().min(1).max(10).default(1),
+    /** Overrides count: this share of the running replicas, rounded up. */
+    percent: z.int().min(1).max(100).optional(),
     signal: z.enum(["SIGKILL", "SIGTERM"]).default("SIGKILL"),
     ...FaultTiming,
   }),
   z.strictObject({ kind: z.literal("broken-build"), deployment: Name, image: z.string().min(1), ...FaultTiming }),
   z.strictObject({ kind: z.literal("broker-outage"), ...FaultTiming }),
+  z.strictObject({
+    kind: z.literal("patch-env"),
+    deployment: Name,
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "an environment variable name: letters, digits and _" }), z.union([z.string(), z.null()]))
+      .refine((e) => Object.keys(e).length > 0, { error: "name at least one variable (null unsets it)" }),
+    ...FaultTiming,
+  }),
+  z.strictObject({ kind: z.literal("isolate"), deployment: Name, ...FaultTiming }),
+  z.strictObject({ kind: z.literal("drain-node"), deployment: Name, node: z.string().min(1).optional(), ...FaultTiming }),
   z.strictObject({ kind: z.literal("latency"), from: Name, to: Name, delay: Duration, jitter: Duration.default(0), ...FaultTiming }),
   z.strictObject({ kind: z.literal("blackhole"), from: Name, to: Name, ...FaultTiming }),
   z.strictObject({

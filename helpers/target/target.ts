@@ -22,4 +22,11 @@ export interface Target {
   readonly entryService: string;
   /** The name under which the platform exposes the target's message broker (an AMQP URL). */
   readonly brokerEndpoint: string;
+  /**
+   * The target's Kubernetes manifests (a multi-document YAML file), which the embedded cluster
+   * deploys; their Deployments and images must match localDeployments' names and images.
+   */
+  readonly kubernetesManifests?: string;
+  /** Images that cannot run (broken builds): the embedded cluster's simulated pods crash-loop on them. */
+  readonly brokenImages?: readonly string[];
 }

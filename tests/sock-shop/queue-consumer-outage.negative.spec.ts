@@ -13,7 +13,7 @@ function silently(fault: Fault): Fault {
           ? async (name: string) => ({ previous: (await target.deployment(name)).desired })
           : (Reflect.get(target, key, target) as unknown),
     });
-  return { kind: fault.kind, title: fault.title, inject: (context) => fault.inject({ ...context, platform: ignoringScale(context.platform) }) };
+  return { ...fault, inject: (context) => fault.inject({ ...context, platform: ignoringScale(context.platform) }) };
 }
 
 test.describe("queue-consumer-outage negative controls", () => {

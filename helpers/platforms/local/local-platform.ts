@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { acceptsConnections, provisionBroker, type Broker } from "../../broker/rabbitmq.ts";
 import { HarnessError } from "../../core/errors.ts";
+import { DEFAULT_BLAST_RADIUS, replicasWithinBlastRadius, type BlastRadius } from "../blast-radius.ts";
 import type { Target } from "../../target/target.ts";
 import type {
   BrokerState,
@@ -12,6 +13,7 @@ import type {
   LinkReading,
   LogLine,
   Platform,
+  PlatformCapability,
   PlatformEvent,
   Rollout,
   ServiceCondition,
@@ -26,6 +28,7 @@ export interface LocalPlatformOptions {
   workDir: string;
   sharedBrokerUrl?: string | undefined;
   readyTimeoutMs?: number;
+  blastRadius?: BlastRadius | undefined;
   log?: ((line: string) => void) | undefined;
 }
 
@@ -43,6 +46,7 @@ function pruneOldRuns(workDir: string, keep: number): void {
 
 export class LocalPlatform implements Platform {
   readonly name = "local";
+  readonly capabilities: ReadonlySet<PlatformCapability> = new Set<PlatformCapability>(["replicas", "images", "links", "service-conditions", "broker"]);
   private disposed?: Promise<void>;
 
   private constructor(
@@ -52,6 +56,7 @@ export class LocalPlatform implements Platform {
     readonly runDir: string,
     /** Milliseconds from start() until every deployment was ready. */
     readonly bootMs: number,
+    private readonly blastRadius: BlastRadius,
   ) {}
 
   static async start(options: LocalPlatformOptions): Promise<LocalPlatform> {
@@ -73,7 +78,7 @@ export class LocalPlatform implements Platform {
       await broker.dispose();
       throw error;
     }
-    return new LocalPlatform(options.target, broker, supervisor, runDir, performance.now() - started);
+    return new LocalPlatform(options.target, broker, supervisor, runDir, performance.now() - started, options.blastRadius ?? DEFAULT_BLAST_RADIUS);
   }
 
   async deployment(name: string): Promise<DeploymentStatus> {
@@ -84,8 +89,14 @@ export class LocalPlatform implements Platform {
     return this.supervisor.scale(name, replicas);
   }
 
-  async killReplicas(deployment: string, count: number, signal: "SIGKILL" | "SIGTERM"): Promise<string[]> {
-    return this.supervisor.killReplicas(deployment, count, signal);
+  get scope(): Record<string, string> {
+    return { runDir: this.runDir };
+  }
+
+  async killReplicas(deployment: string, count: number, signal: "SIGKILL" | "SIGTERM", percent?: number): Promise<string[]> {
+    const running = this.supervisor.status(deployment).running;
+    const allowed = replicasWithinBlastRadius(`kill replicas of ${deployment}`, percent !== undefined ? { percent } : { count }, running, this.blastRadius);
+    return this.supervisor.killReplicas(deployment, allowed, signal);
   }
 
   async rollout(deployment: string): Promise<Rollout> {

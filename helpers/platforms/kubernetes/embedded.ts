@@ -1,0 +1,110 @@
+// The embedded Kubernetes platform: a real control plane of the run's own (etcd, kube-apiserver,
+// controller-manager, scheduler, kwok's fake nodes), the target's manifests deployed into a
+// namespace of the run's own, and the embedded target's processes bound to those Deployments. Faults
+// go through the real API server; the processes and the broker really follow.
+import fs from "node:fs";
+import path from "node:path";
+import { KubernetesObjectApi, type KubernetesObject, type V1Service } from "@kubernetes/client-node";
+import { parseAllDocuments } from "yaml";
+import { EnvironmentNotReady, HarnessError } from "../../core/errors.ts";
+import { sleep } from "../../core/time.ts";
+import type { Target } from "../../target/target.ts";
+import type { BlastRadius } from "../blast-radius.ts";
+import { LocalPlatform } from "../local/local-platform.ts";
+import { apiMessage, call, connectCluster, type Cluster } from "./cluster.ts";
+import { controlPlaneBinDir, LocalControlPlane } from "./control-plane.ts";
+import { KubernetesPlatform } from "./kubernetes-platform.ts";
+import { ProcessBinding } from "./process-binding.ts";
+
+export interface EmbeddedKubernetesOptions {
+  target: Target;
+  runId: string;
+  /** Parent of the run directory. */
+  workDir: string;
+  sharedBrokerUrl?: string | undefined;
+  blastRadius?: BlastRadius | undefined;
+  readyTimeoutMs?: number;
+  log?: ((line: string) => void) | undefined;
+}
+
+/** A namespace name of the run's own (a DNS label). */
+export function runNamespace(runId: string): string {
+  return `gameday-${runId.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`.slice(0, 63).replace(/-+$/, "");
+}
+
+/** The manifests' objects, moved into `namespace`; Namespace objects are dropped. */
+export function loadManifests(file: string, namespace: string): KubernetesObject[] {
+  const objects: KubernetesObject[] = [];
+  for (const document of parseAllDocuments(fs.readFileSync(file, "utf8"), { version: "1.1" })) {
+    if (document.errors.length > 0) throw new HarnessError(`${file}: ${document.errors[0]?.message ?? "invalid YAML"}`);
+    const object = document.toJS() as KubernetesObject | null;
+    if (!object?.kind || object.kind === "Namespace") continue;
+    object.metadata = { ...object.metadata, namespace };
+    // Fixed node ports would collide between namespaces of one cluster; let the cluster pick.
+    if (object.kind === "Service") for (const port of (object as V1Service).spec?.ports ?? []) delete port.nodePort;
+    objects.push(object);
+  }
+  return objects;
+}
+
+async function waitForDeployments(cluster: Cluster, namespace: string, names: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let waiting: string[] = names;
+  while (Date.now() < deadline) {
+    const list = await call(`listing deployments of ${namespace}`, () => cluster.apps.listNamespacedDeployment({ namespace }));
+    waiting = names.filter((name) => {
+      const d = list.items.find((item) => item.metadata?.name === name);
+      return !d || (d.status?.readyReplicas ?? 0) < (d.spec?.replicas ?? 1);
+    });
+    if (waiting.length === 0) return;
+    await sleep(250);
+  }
+  throw new EnvironmentNotReady(`the embedded cluster did not make ${waiting.join(", ")} ready within ${timeoutMs} ms (namespace ${namespace})`);
+}
+
+export async function startEmbeddedKubernetes(options: EmbeddedKubernetesOptions): Promise<KubernetesPlatform> {
+  const { target, runId, log } = options;
+  if (!target.kubernetesManifests) throw new HarnessError(`target ${target.name} has no Kubernetes manifests (Target.kubernetesManifests), so it cannot run on the embedded cluster`);
+  const runDir = path.join(options.workDir, runId);
+  const binDir = await controlPlaneBinDir(log ? { log } : {});
+  const controlPlane = await LocalControlPlane.start({
+    binDir,
+    workDir: path.join(runDir, "control-plane"),
+    brokenImages: [...(target.brokenImages ?? [])],
+    ...(log ? { log } : {}),
+  });
+  const cleanups: (() => Promise<void>)[] = [() => controlPlane.stop()];
+  const cleanUp = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    const cluster = connectCluster({ kubeconfig: controlPlane.kubeconfigPath });
+    const namespace = runNamespace(runId);
+    await call(`creating namespace ${namespace}`, () => cluster.core.createNamespace({ body: { metadata: { name: namespace } } }));
+    const objects = KubernetesObjectApi.makeApiClient(cluster.config);
+    for (const object of loadManifests(target.kubernetesManifests, namespace)) {
+      await objects.create(object).catch((error: unknown) => {
+        throw new HarnessError(`applying ${object.kind ?? "?"}/${object.metadata?.name ?? "?"} from ${target.kubernetesManifests ?? ""}: ${apiMessage(error)}`, { cause: error });
+      });
+    }
+    const local = await LocalPlatform.start({ target, runId, workDir: options.workDir, sharedBrokerUrl: options.sharedBrokerUrl, log, blastRadius: options.blastRadius });
+    cleanups.push(() => local.dispose());
+    await waitForDeployments(cluster, namespace, local.supervisor.names(), options.readyTimeoutMs ?? 60_000);
+    const binding = new ProcessBinding({ cluster, namespace, supervisor: local.supervisor, ...(log ? { log } : {}) }).start();
+    cleanups.push(() => binding.stop());
+    return await KubernetesPlatform.connect({
+      cluster,
+      namespace,
+      allowedNamespaces: [namespace],
+      runId,
+      blastRadius: options.blastRadius,
+      ephemeral: true,
+      endpoint: (service) => local.endpoint(service),
+      logs: (deployment, sinceMs) => local.logs(deployment, sinceMs),
+      onDispose: cleanUp,
+    });
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}

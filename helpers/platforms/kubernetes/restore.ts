@@ -1,0 +1,143 @@
+// Restoring what a crashed run left in a cluster. Two sources agree: the ledger says which run
+// touched which cluster and namespace (its scope; never credentials), and the objects themselves
+// carry their original state (the gameday.dev/original annotation) or are labelled as ours (an
+// isolation NetworkPolicy). Restoring is idempotent: a second pass finds nothing left to do.
+import fs from "node:fs";
+import type { V1Deployment } from "@kubernetes/client-node";
+import { HarnessError } from "../../core/errors.ts";
+import type { LedgerEntry } from "../../ledger/ledger.ts";
+import { apiMessage, call, connectCluster, isNotFound, jsonPatch, mergePatch, strategicMergePatch, type Cluster } from "./cluster.ts";
+import { MANAGED_BY_LABEL, ORIGINAL_ANNOTATION, originalPatch, readOriginal, RUN_LABEL } from "./original-state.ts";
+import { LEASE_NAME } from "./safety.ts";
+
+export interface NamespaceRestoreOptions {
+  /** Only what these runs changed; every run's leftovers when absent. */
+  runIds?: readonly string[];
+  /** Leave alone the changes of the run holding the namespace's unexpired lock: it is still going. */
+  skipLiveLockHolder?: boolean;
+}
+
+/** The run holding the namespace's lock, if the lock has not expired. */
+async function liveLockHolder(cluster: Cluster, namespace: string): Promise<string | undefined> {
+  try {
+    const lease = await cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace });
+    const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : 0;
+    const live = renewed + (lease.spec?.leaseDurationSeconds ?? 0) * 1000 > Date.now();
+    return live ? lease.spec?.holderIdentity : undefined;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw new HarnessError(`reading the game-day lock of ${namespace}: ${apiMessage(error)}`, { cause: error });
+  }
+}
+
+async function restoreDeployment(cluster: Cluster, namespace: string, deployment: V1Deployment): Promise<string | undefined> {
+  const name = deployment.metadata?.name ?? "";
+  const original = readOriginal(deployment);
+  if (!original) return undefined;
+  const done: string[] = [];
+  if (original.images) {
+    const containers = Object.entries(original.images).map(([container, image]) => ({ name: container, image }));
+    await call(`restoring images of ${namespace}/${name}`, () =>
+      cluster.apps.patchNamespacedDeployment({ name, namespace, body: { spec: { template: { spec: { containers } } } } }, strategicMergePatch),
+    );
+    done.push(`image ${containers.map((c) => c.image).join(", ")}`);
+  }
+  if (original.env) {
+    const containers = deployment.spec?.template.spec?.containers ?? [];
+    const operations = Object.entries(original.env).flatMap(([container, vars]) => {
+      const index = containers.findIndex((c) => c.name === container);
+      const current = containers[index];
+      if (!current) return [];
+      const kept = (current.env ?? []).filter((e) => !(e.name in vars));
+      const restored = Object.entries(vars).flatMap(([key, value]) => (value === null ? [] : [{ name: key, value }]));
+      return [{ op: "add", path: `/spec/template/spec/containers/${index}/env`, value: [...kept, ...restored] }];
+    });
+    if (operations.length > 0) {
+      await call(`restoring environment of ${namespace}/${name}`, () => cluster.apps.patchNamespacedDeployment({ name, namespace, body: operations }, jsonPatch));
+      done.push(`environment (${Object.values(original.env).flatMap((v) => Object.keys(v)).join(", ")})`);
+    }
+  }
+  if (original.replicas !== undefined) {
+    const replicas = original.replicas;
+    await call(`restoring replicas of ${namespace}/${name}`, () =>
+      cluster.apps.patchNamespacedDeploymentScale({ name, namespace, body: { spec: { replicas } } }, mergePatch),
+    );
+    done.push(`${replicas} replica(s)`);
+  }
+  await call(`clearing ${ORIGINAL_ANNOTATION} on ${namespace}/${name}`, () => cluster.apps.patchNamespacedDeployment({ name, namespace, body: originalPatch(undefined) }, mergePatch));
+  return `deployment ${name} back to ${done.join(", ") || "its recorded state"} (changed by run ${original.runId})`;
+}
+
+/** Puts back everything game days changed in one namespace (and the nodes they cordoned). */
+export async function restoreNamespace(cluster: Cluster, namespace: string, options: NamespaceRestoreOptions = {}): Promise<string[]> {
+  const running = options.skipLiveLockHolder ? await liveLockHolder(cluster, namespace) : undefined;
+  const ours = (runId: string | undefined): boolean =>
+    (running === undefined || runId !== running) && (!options.runIds || (runId !== undefined && options.runIds.includes(runId)));
+  const actions: string[] = [];
+  const deployments = await call(`listing deployments of ${namespace}`, () => cluster.apps.listNamespacedDeployment({ namespace }));
+  for (const deployment of deployments.items) {
+    if (!ours(readOriginal(deployment)?.runId)) continue;
+    const action = await restoreDeployment(cluster, namespace, deployment);
+    if (action) actions.push(action);
+  }
+  const policies = await call(`listing NetworkPolicies of ${namespace}`, () =>
+    cluster.networking.listNamespacedNetworkPolicy({ namespace, labelSelector: `${MANAGED_BY_LABEL}=gameday` }),
+  );
+  for (const policy of policies.items) {
+    if (!ours(policy.metadata?.labels?.[RUN_LABEL])) continue;
+    const name = policy.metadata?.name ?? "";
+    try {
+      await cluster.networking.deleteNamespacedNetworkPolicy({ name, namespace });
+      actions.push(`removed NetworkPolicy ${name}`);
+    } catch (error) {
+      if (!isNotFound(error)) throw new HarnessError(`removing NetworkPolicy ${namespace}/${name}: ${apiMessage(error)}`, { cause: error });
+    }
+  }
+  const nodes = await call("listing nodes", () => cluster.core.listNode());
+  for (const node of nodes.items) {
+    const original = readOriginal(node);
+    if (!original || original.unschedulable === undefined || !ours(original.runId)) continue;
+    const name = node.metadata?.name ?? "";
+    await call(`uncordoning node ${name}`, () =>
+      cluster.core.patchNode({ name, body: { ...originalPatch(undefined), spec: { unschedulable: original.unschedulable ?? false } } }, mergePatch),
+    );
+    actions.push(`node ${name} ${original.unschedulable ? "left cordoned, as it was" : "uncordoned"}`);
+  }
+  // The lock of a run that is gone: free it now rather than after its lease expires.
+  try {
+    const lease = await cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace });
+    if (options.runIds?.includes(lease.spec?.holderIdentity ?? "")) {
+      await cluster.coordination.deleteNamespacedLease({ name: LEASE_NAME, namespace });
+      actions.push(`released the game-day lock of run ${lease.spec?.holderIdentity ?? ""}`);
+    }
+  } catch (error) {
+    if (!isNotFound(error)) throw new HarnessError(`reading the game-day lock of ${namespace}: ${apiMessage(error)}`, { cause: error });
+  }
+  return actions;
+}
+
+/** The ledger's restorer for the kubernetes platform. */
+export async function restoreKubernetes(entry: LedgerEntry): Promise<string> {
+  const scope = entry.scope ?? {};
+  const { kubeconfig, context, namespace } = scope;
+  if (!namespace || !context) throw new HarnessError(`ledger entry ${entry.id} has no cluster scope: revert "${entry.title}" by hand (original ${JSON.stringify(entry.original)})`);
+  // An embedded control plane dies with its run and takes every fault with it.
+  if (scope.ephemeral === "true" && (!kubeconfig || !fs.existsSync(kubeconfig))) {
+    return `the embedded control plane of run ${entry.runId} is gone, and the fault with it`;
+  }
+  const cluster = connectCluster({ kubeconfig: kubeconfig === "$KUBECONFIG" ? undefined : kubeconfig, context });
+  let actions: string[];
+  try {
+    actions = await restoreNamespace(cluster, namespace, { runIds: [entry.runId] });
+  } catch (error) {
+    if (scope.ephemeral === "true") return `the embedded control plane of run ${entry.runId} no longer answers (${describe(error)}), and the fault went with it`;
+    throw error;
+  }
+  return actions.length > 0
+    ? `in ${context}/${namespace}: ${actions.join("; ")}`
+    : `in ${context}/${namespace}: nothing of run ${entry.runId} left to restore (already reverted)`;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,143 @@
+// Guard rails of the Kubernetes platform, checked before anything is mutated: which namespaces a
+// game day may touch, and a Lease so two game days never run against one namespace at once. (How
+// many replicas one fault may hit is platform-neutral: ../blast-radius.ts.)
+import { V1MicroTime, type V1Lease } from "@kubernetes/client-node";
+import { HarnessError, ScenarioError } from "../../core/errors.ts";
+import { apiMessage, isConflict, isNotFound, type Cluster } from "./cluster.ts";
+
+/** Never touched, whatever the allowlist says: the cluster's own machinery lives there. */
+export const PROTECTED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"] as const;
+
+/** Refuses a namespace that is protected or not on the allowlist (exit 2, nothing mutated). */
+export function assertNamespaceAllowed(namespace: string, allowed: readonly string[]): void {
+  if ((PROTECTED_NAMESPACES as readonly string[]).includes(namespace)) {
+    throw new ScenarioError(`namespace "${namespace}" is refused: game days never touch ${PROTECTED_NAMESPACES.join(", ")}. Deploy the target to a namespace of its own.`);
+  }
+  if (!allowed.includes(namespace)) {
+    const list = allowed.length > 0 ? allowed.join(", ") : "nothing";
+    throw new ScenarioError(
+      `namespace "${namespace}" is not on the allowlist (${list}): add it with --allow-namespace ${namespace} or GAMEDAY_ALLOWED_NAMESPACES=${namespace}`,
+    );
+  }
+}
+
+export const LEASE_NAME = "gameday-lock";
+
+export interface NamespaceLeaseOptions {
+  holder: string;
+  /** Seconds a holder that stopped renewing keeps the lock: a crashed run frees it after this. */
+  durationSeconds?: number;
+  renewEveryMs?: number;
+}
+
+/**
+ * The lock on one namespace: a coordination.k8s.io Lease, taken with a create (or a replace of an
+ * expired one, guarded by resourceVersion), renewed in the background, released on dispose.
+ */
+export class NamespaceLease implements AsyncDisposable {
+  private timer: NodeJS.Timeout | undefined;
+  private released?: Promise<void>;
+  private lastError: string | undefined;
+
+  private constructor(
+    private readonly cluster: Cluster,
+    readonly namespace: string,
+    readonly holder: string,
+    private readonly durationSeconds: number,
+  ) {}
+
+  static async acquire(cluster: Cluster, namespace: string, options: NamespaceLeaseOptions): Promise<NamespaceLease> {
+    const durationSeconds = options.durationSeconds ?? 30;
+    const lease = new NamespaceLease(cluster, namespace, options.holder, durationSeconds);
+    await lease.take();
+    const renewEvery = options.renewEveryMs ?? (durationSeconds * 1000) / 3;
+    lease.timer = setInterval(() => {
+      lease.renew().catch((error: unknown) => {
+        lease.lastError = apiMessage(error);
+      });
+    }, renewEvery);
+    lease.timer.unref();
+    return lease;
+  }
+
+  private body(resourceVersion?: string): V1Lease {
+    const now = new V1MicroTime();
+    return {
+      metadata: { name: LEASE_NAME, namespace: this.namespace, labels: { "app.kubernetes.io/managed-by": "gameday" }, ...(resourceVersion ? { resourceVersion } : {}) },
+      spec: {
+        holderIdentity: this.holder,
+        leaseDurationSeconds: this.durationSeconds,
+        acquireTime: now,
+        renewTime: now,
+      },
+    };
+  }
+
+  private async take(): Promise<void> {
+    const { coordination } = this.cluster;
+    try {
+      await coordination.createNamespacedLease({ namespace: this.namespace, body: this.body() });
+      return;
+    } catch (error) {
+      if (!isConflict(error)) throw new HarnessError(`cannot take the game-day lock on namespace ${this.namespace}: ${apiMessage(error)}`, { cause: error });
+    }
+    const current = await coordination.readNamespacedLease({ name: LEASE_NAME, namespace: this.namespace });
+    const holder = current.spec?.holderIdentity ?? "";
+    const renewed = current.spec?.renewTime ? new Date(current.spec.renewTime).getTime() : 0;
+    const expiresAt = renewed + (current.spec?.leaseDurationSeconds ?? 0) * 1000;
+    if (holder !== "" && holder !== this.holder && expiresAt > Date.now()) {
+      throw new HarnessError(
+        `namespace ${this.namespace} is locked by game day "${holder}" (Lease ${LEASE_NAME}, renewed ${new Date(renewed).toISOString()}, expires in ${Math.ceil((expiresAt - Date.now()) / 1000)} s unless renewed): ` +
+          "two game days never run against one namespace at once; wait for it to finish or use another namespace",
+      );
+    }
+    // Free, or left by a run that stopped renewing: take it over, unless someone else just did.
+    try {
+      await coordination.replaceNamespacedLease({ name: LEASE_NAME, namespace: this.namespace, body: this.body(current.metadata?.resourceVersion) });
+    } catch (error) {
+      if (isConflict(error)) throw new HarnessError(`namespace ${this.namespace}: another game day took the lock at the same moment; retry later`);
+      throw error;
+    }
+  }
+
+  private async renew(): Promise<void> {
+    const { coordination } = this.cluster;
+    const current = await coordination.readNamespacedLease({ name: LEASE_NAME, namespace: this.namespace });
+    if (current.spec?.holderIdentity !== this.holder) {
+      this.lastError = `the lock was taken by "${current.spec?.holderIdentity ?? ""}"`;
+      return;
+    }
+    await coordination.replaceNamespacedLease({
+      name: LEASE_NAME,
+      namespace: this.namespace,
+      body: { ...current, spec: { ...current.spec, renewTime: new V1MicroTime() } },
+    });
+  }
+
+  /** Why the last renewal failed, if it did. */
+  get renewalProblem(): string | undefined {
+    return this.lastError;
+  }
+
+  release(): Promise<void> {
+    this.released ??= (async () => {
+      clearInterval(this.timer);
+      try {
+        const current = await this.cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace: this.namespace });
+        if (current.spec?.holderIdentity !== this.holder) return;
+        await this.cluster.coordination.deleteNamespacedLease({
+          name: LEASE_NAME,
+          namespace: this.namespace,
+          body: { preconditions: { resourceVersion: current.metadata?.resourceVersion ?? "" } },
+        });
+      } catch (error) {
+        if (!isNotFound(error) && !isConflict(error)) throw error;
+      }
+    })();
+    return this.released;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.release();
+  }
+}

@@ -1,0 +1,90 @@
+// How a run reaches a cluster, from the environment (the CLI's options become these variables, so
+// Playwright workers see them too). Without a kubeconfig, context or namespace the run uses the
+// embedded cluster: a real cluster is only ever touched when named explicitly.
+import { ScenarioError } from "../../core/errors.ts";
+import { DEFAULT_BLAST_RADIUS, type BlastRadius } from "../blast-radius.ts";
+import { connectCluster } from "./cluster.ts";
+import { KubernetesPlatform } from "./kubernetes-platform.ts";
+
+export interface ClusterSettings {
+  kubeconfig: string | undefined;
+  context: string | undefined;
+  namespace: string | undefined;
+  allowedNamespaces: string[];
+  /** Service name → URL from this machine (port-forwards, ingresses). */
+  endpoints: Record<string, string>;
+  blastRadius: BlastRadius;
+}
+
+export const CLUSTER_ENV = {
+  kubeconfig: "GAMEDAY_KUBECONFIG",
+  context: "GAMEDAY_KUBE_CONTEXT",
+  namespace: "GAMEDAY_NAMESPACE",
+  allowedNamespaces: "GAMEDAY_ALLOWED_NAMESPACES",
+  endpoints: "GAMEDAY_ENDPOINTS",
+  maxReplicas: "GAMEDAY_MAX_REPLICAS",
+  maxPercent: "GAMEDAY_MAX_PERCENT",
+} as const;
+
+function positiveInt(name: string, text: string | undefined, fallback: number, max: number): number {
+  if (text === undefined || text === "") return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new ScenarioError(`${name}=${text}: use a whole number from 1 to ${max}`);
+  return value;
+}
+
+/** Parses "name=url,name=url". */
+export function parseEndpoints(text: string | undefined): Record<string, string> {
+  const endpoints: Record<string, string> = {};
+  for (const pair of (text ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+    const at = pair.indexOf("=");
+    const name = pair.slice(0, at).trim();
+    const url = pair.slice(at + 1).trim();
+    if (at <= 0 || !URL.canParse(url)) throw new ScenarioError(`${CLUSTER_ENV.endpoints}: "${pair}" is not name=url (e.g. front-end=http://127.0.0.1:8079)`);
+    endpoints[name] = url;
+  }
+  return endpoints;
+}
+
+export function clusterSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ClusterSettings {
+  const list = (text: string | undefined): string[] => (text ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return {
+    kubeconfig: env[CLUSTER_ENV.kubeconfig] || undefined,
+    context: env[CLUSTER_ENV.context] || undefined,
+    namespace: env[CLUSTER_ENV.namespace] || undefined,
+    allowedNamespaces: list(env[CLUSTER_ENV.allowedNamespaces]),
+    endpoints: parseEndpoints(env[CLUSTER_ENV.endpoints]),
+    blastRadius: {
+      maxReplicas: positiveInt(CLUSTER_ENV.maxReplicas, env[CLUSTER_ENV.maxReplicas], DEFAULT_BLAST_RADIUS.maxReplicas, 1000),
+      maxPercent: positiveInt(CLUSTER_ENV.maxPercent, env[CLUSTER_ENV.maxPercent], DEFAULT_BLAST_RADIUS.maxPercent, 100),
+    },
+  };
+}
+
+/** True when the settings name a cluster of the user's; false means the embedded one. */
+export function namesACluster(settings: ClusterSettings): boolean {
+  return settings.kubeconfig !== undefined || settings.context !== undefined || settings.namespace !== undefined;
+}
+
+/** Connects to the user's cluster: kubeconfig and context as kubectl picks them, the namespace allowlisted and locked. */
+export async function connectKubernetes(settings: ClusterSettings, runId: string): Promise<KubernetesPlatform> {
+  const cluster = connectCluster({ kubeconfig: settings.kubeconfig, context: settings.context });
+  const namespace = settings.namespace ?? cluster.contextNamespace;
+  if (!namespace) throw new ScenarioError(`no namespace: context ${cluster.context} names none; pass --namespace <ns> (and allow it with --allow-namespace <ns>)`);
+  return KubernetesPlatform.connect({
+    cluster,
+    namespace,
+    allowedNamespaces: settings.allowedNamespaces,
+    runId,
+    blastRadius: settings.blastRadius,
+    endpoint: (service) => {
+      const url = settings.endpoints[service];
+      if (!url) {
+        throw new ScenarioError(
+          `no endpoint for service "${service}" of namespace ${namespace}: make it reachable (e.g. kubectl -n ${namespace} port-forward svc/${service} <port>) and pass --endpoint ${service}=<url>`,
+        );
+      }
+      return url;
+    },
+  });
+}
