@@ -216,6 +216,7 @@ async function plan(args: string[]): Promise<number> {
 }
 
 async function restoreCommand(args: string[]): Promise<number> {
+  let namespaceLeftAlone = 0;
   const options = parse(args, ["--kubeconfig", "--context", "--namespace"]);
   const ledger = new Ledger(path.join(stateDir(), "ledger.jsonl"));
   const outcomes = await restore(ledger, restorers);
@@ -223,8 +224,10 @@ async function restoreCommand(args: string[]): Promise<number> {
   const settings = clusterSettingsFromEnv({ ...process.env, ...options.cluster });
   if (settings.namespace) {
     const cluster = connectCluster({ kubeconfig: settings.kubeconfig, context: settings.context });
-    const actions = await restoreNamespace(cluster, settings.namespace, { skipLiveLockHolder: true });
-    console.log(actions.length > 0 ? `namespace ${settings.namespace} (${cluster.context}):\n  ${actions.join("\n  ")}` : `namespace ${settings.namespace} (${cluster.context}): no game-day change left on its objects`);
+    const swept = await restoreNamespace(cluster, settings.namespace, { skipLiveLockHolder: true });
+    const lines = [...swept.actions, ...swept.leftAlone.map((l) => `left alone: ${l}`)];
+    console.log(`namespace ${settings.namespace} (${cluster.context}): ${lines.length > 0 ? `\n  ${lines.join("\n  ")}` : "no game-day change left on its objects"}`);
+    namespaceLeftAlone = swept.leftAlone.length;
   }
   const nodes = await sweepOrphanedNodes();
   if (nodes > 0) console.log(`stopped ${nodes} private RabbitMQ node(s) left by crashed runs`);
@@ -234,7 +237,7 @@ async function restoreCommand(args: string[]): Promise<number> {
   }
   const remaining = orphaned("rabbitmq-node").length + orphaned("vhost").length;
   if (remaining > 0) console.log(`${remaining} broker leftover(s) could not be removed: see ${path.join(stateDir(), "leftovers")}`);
-  return outcomes.every((o) => o.reverted) && remaining === 0 ? 0 : EXIT_CODES["harness error"];
+  return outcomes.every((o) => o.reverted) && remaining === 0 && namespaceLeftAlone === 0 ? 0 : EXIT_CODES["harness error"];
 }
 
 async function up(): Promise<number> {

@@ -4,14 +4,14 @@
 // broken image, without running any container). Everything lives in one work directory: data,
 // certificates, the admin kubeconfig and one log file per component.
 import { spawn, type ChildProcess } from "node:child_process";
-import crypto from "node:crypto";
+import crypto, { X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
-import { describeError, EnvironmentNotReady } from "../../core/errors.ts";
+import { describeError, EnvironmentNotReady, ScenarioError } from "../../core/errors.ts";
 import { orphaned, remember } from "../../core/leftovers.ts";
 import { freePort } from "../../core/ports.ts";
 import { sleep } from "../../core/time.ts";
@@ -102,7 +102,8 @@ export class LocalControlPlane implements AsyncDisposable {
     const log = options.log ?? (() => undefined);
     const nodes = options.nodes ?? 2;
     const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
-    if (!Number.isInteger(nodes) || nodes < 1 || nodes > 200) throw new EnvironmentNotReady(`nodes must be an integer from 1 to 200, got ${nodes}`);
+    // At most 200: each fake node gets an address in 192.0.2.0/24.
+    if (!Number.isInteger(nodes) || nodes < 1 || nodes > 200) throw new ScenarioError(`nodes must be an integer from 1 to 200, got ${nodes}`);
     const binDir = path.resolve(options.binDir);
     requireBinaries(binDir);
     await sweepOrphanedControlPlanes();
@@ -110,7 +111,7 @@ export class LocalControlPlane implements AsyncDisposable {
     const workDir = path.resolve(options.workDir);
     fs.mkdirSync(workDir, { recursive: true });
     const present = fs.readdirSync(workDir);
-    if (present.length > 0) throw new EnvironmentNotReady(`the control plane's work directory ${workDir} must be empty; it holds ${present.slice(0, 5).join(", ")}`);
+    if (present.length > 0) throw new ScenarioError(`the control plane's work directory ${workDir} must be empty; it holds ${present.slice(0, 5).join(", ")}`);
     const layout: Layout = {
       workDir,
       binDir,
@@ -122,7 +123,7 @@ export class LocalControlPlane implements AsyncDisposable {
     for (const dir of [layout.logDir, layout.certDir, path.join(workDir, "kwok")]) fs.mkdirSync(dir, { recursive: true });
 
     const token = crypto.randomBytes(24).toString("hex");
-    const [etcdClientPort, etcdPeerPort, apiserverPort] = [await freePort(), await freePort(), await freePort()];
+    const [etcdClientPort = 0, etcdPeerPort = 0, apiserverPort = 0] = await distinctFreePorts(3);
     const plane = new LocalControlPlane(layout, apiserverPort, token, log);
     const deadline = { at: Date.now() + readyTimeoutMs, limitMs: readyTimeoutMs };
     try {
@@ -170,7 +171,7 @@ export class LocalControlPlane implements AsyncDisposable {
       plane.spawnComponent("kube-controller-manager", [
         ...clientFlags,
         "--controllers=*",
-        `--root-ca-file=${path.join(layout.certDir, "apiserver.crt")}`,
+        `--root-ca-file=${path.join(layout.certDir, "ca.crt")}`, // written by writeKubeconfig
         `--service-account-private-key-file=${files.serviceAccountKey}`,
         "--node-monitor-period=2s",
         `--node-monitor-grace-period=${NODE_LEASE_SECONDS}s`,
@@ -266,12 +267,28 @@ export class LocalControlPlane implements AsyncDisposable {
 
   // ---- the API server ----------------------------------------------------------------------------
 
+  /** The CA of the API server's self-signed serving certificate, once the API server has written it. */
+  private serverCa(): Buffer | undefined {
+    if (this.ca) return this.ca;
+    const certFile = path.join(this.layout.certDir, "apiserver.crt");
+    if (!fs.existsSync(certFile)) return undefined;
+    // The file holds the serving certificate, then the CA that signed it. Clients need only the CA;
+    // the controller-manager publishes --root-ca-file as a trust bundle, which must hold CAs only.
+    const blocks = fs.readFileSync(certFile, "utf8").match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    const ca = blocks.find((pem) => new X509Certificate(pem).ca);
+    if (!ca) throw new EnvironmentNotReady(`${certFile} holds no CA certificate (${blocks.length} certificate(s)); kube-apiserver's self-signed layout changed`);
+    fs.writeFileSync(this.caPath, `${ca}\n`);
+    this.ca = Buffer.from(`${ca}\n`);
+    return this.ca;
+  }
+
+  private get caPath(): string {
+    return path.join(this.layout.certDir, "ca.crt");
+  }
+
   private request(method: string, pathname: string, body?: unknown): Promise<{ status: number; text: string }> {
-    if (!this.ca) {
-      const certFile = path.join(this.layout.certDir, "apiserver.crt");
-      if (!fs.existsSync(certFile)) return Promise.reject(new Error(`serving certificate ${certFile} not written yet`));
-      this.ca = fs.readFileSync(certFile);
-    }
+    const ca = this.serverCa();
+    if (!ca) return Promise.reject(new Error(`serving certificate ${path.join(this.layout.certDir, "apiserver.crt")} not written yet`));
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = https.request(
@@ -280,7 +297,7 @@ export class LocalControlPlane implements AsyncDisposable {
           port: this.apiserverPort,
           path: pathname,
           method,
-          ca: this.ca,
+          ca,
           agent: this.agent,
           timeout: REQUEST_TIMEOUT_MS,
           headers: { authorization: `Bearer ${this.token}`, accept: "application/json", ...(payload ? { "content-type": "application/json" } : {}) },
@@ -305,7 +322,8 @@ export class LocalControlPlane implements AsyncDisposable {
   }
 
   private writeKubeconfig(): void {
-    const ca = this.ca ?? fs.readFileSync(path.join(this.layout.certDir, "apiserver.crt"));
+    const ca = this.serverCa();
+    if (!ca) throw new EnvironmentNotReady(`kube-apiserver answered /readyz but wrote no ${path.join(this.layout.certDir, "apiserver.crt")}`);
     const kubeconfig = {
       apiVersion: "v1",
       kind: "Config",
@@ -331,8 +349,16 @@ export class LocalControlPlane implements AsyncDisposable {
         },
         spec: {},
         // Status may be set on create; kwok keeps capacity and addresses and adds the conditions.
-        // 192.0.2.0/24 is TEST-NET-1: documentation only, never routed.
-        status: { capacity: resources, allocatable: resources, addresses: [{ type: "InternalIP", address: `192.0.2.${i + 1}` }] },
+        // Both address types, or kwok's node-initialize replaces the list with what it knows (nothing,
+        // without --node-ip/--node-name). 192.0.2.0/24 is TEST-NET-1: documentation only, never routed.
+        status: {
+          capacity: resources,
+          allocatable: resources,
+          addresses: [
+            { type: "InternalIP", address: `192.0.2.${i + 1}` },
+            { type: "Hostname", address: name },
+          ],
+        },
       };
       const { status, text } = await this.request("POST", "/api/v1/nodes", node);
       if (status !== 201) throw new EnvironmentNotReady(`creating fake node ${name} answered HTTP ${status}: ${lastLines(text, 3)}`);
@@ -367,6 +393,13 @@ interface NodeView {
   metadata: { name: string };
   spec?: { taints?: { key: string; effect: string }[] };
   status?: { conditions?: { type: string; status: string }[] };
+}
+
+/** Free loopback ports, no two alike (the kernel may hand the same free port out twice). */
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
 }
 
 function requireBinaries(binDir: string): void {
@@ -499,17 +532,29 @@ export async function sweepOrphanedControlPlanes(): Promise<number> {
 
 /**
  * The directory holding the control plane's binaries: $GAMEDAY_CONTROL_PLANE_BIN if set, else what
- * tools/control-plane/build.sh prints (instant once built; a cold build takes 20–40 min).
+ * tools/control-plane/build.sh prints (instant once built; a cold build takes 20–40 min, so the
+ * default limit is generous). Build progress goes to `log`.
  */
-export async function controlPlaneBinDir(options: { log?: (line: string) => void } = {}): Promise<string> {
+export async function controlPlaneBinDir(options: { log?: (line: string) => void; buildTimeoutMs?: number } = {}): Promise<string> {
   const fromEnv = process.env.GAMEDAY_CONTROL_PLANE_BIN;
   if (fromEnv) return path.resolve(fromEnv);
   const script = path.join(REPO_ROOT, "tools", "control-plane", "build.sh");
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string[] }>((resolve, reject) => {
-    const child = spawn("bash", [script], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const buildTimeoutMs = options.buildTimeoutMs ?? 90 * 60_000;
+  const { code, timedOut, stdout, stderr } = await new Promise<{ code: number | null; timedOut: boolean; stdout: string; stderr: string[] }>((resolve, reject) => {
+    // Its own process group, so a timeout stops the go compilers under it too.
+    const child = spawn("bash", [script], { cwd: REPO_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    const errLines: string[] = [];
     let partial = "";
+    let timedOut = false;
+    const errLines: string[] = [];
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-(child.pid ?? 0), "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, buildTimeoutMs);
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       const lines = (partial + chunk).split("\n");
@@ -520,15 +565,21 @@ export async function controlPlaneBinDir(options: { log?: (line: string) => void
         if (errLines.length > 40) errLines.shift();
       }
     });
-    child.once("error", (error) => reject(new EnvironmentNotReady(`could not run ${script} with bash: ${error.message}`)));
-    child.once("close", (exitCode) => resolve({ code: exitCode, stdout: out, stderr: partial ? [...errLines, partial] : errLines }));
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(new EnvironmentNotReady(`could not run ${script} with bash: ${error.message}`));
+    });
+    child.once("close", (exitCode) => {
+      clearTimeout(timer);
+      resolve({ code: exitCode, timedOut, stdout: out, stderr: partial ? [...errLines, partial] : errLines });
+    });
   });
   const binDir = stdout.trim().split("\n").pop() ?? "";
   if (code !== 0 || !binDir || !fs.existsSync(binDir)) {
-    const tail = stderr.slice(-15).join("\n") || "(no output)";
+    const how = timedOut ? `did not finish within ${buildTimeoutMs} ms and was killed` : code === 0 ? `printed "${binDir}", which is not a directory` : `failed with exit code ${code ?? "(killed by a signal)"}`;
     throw new EnvironmentNotReady(
-      `${script} failed (exit ${code ?? "by signal"}${code === 0 ? `, printed "${binDir}", which is not a directory` : ""}); the end of its output:\n${tail}\n` +
-        "Install Go (see the message above) or set GAMEDAY_CONTROL_PLANE_BIN to a directory holding etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok.",
+      `${script} ${how}; the end of its output:\n${stderr.slice(-15).join("\n") || "(no output)"}\n` +
+        "Fix that, or set GAMEDAY_CONTROL_PLANE_BIN to a directory holding etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok.",
     );
   }
   return binDir;

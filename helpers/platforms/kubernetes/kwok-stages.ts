@@ -335,7 +335,11 @@ function crashLoop(brokenImages: readonly string[], restartMs: number): Stage {
         "  {{ end }}",
         "{{ end }}",
         ...INIT_CONTAINERS_COMPLETED,
+        // PodIPsWith hands out a fresh IP on every call: ask once, then leave the addresses alone
+        // (two IPs of one family make the API server reject the patch).
+        "{{ if not .status.podIP }}",
         ...HOST_AND_POD_IPS,
+        "{{ end }}",
         "phase: Running",
         "startTime: {{ or .status.startTime $now | Quote }}",
       ),

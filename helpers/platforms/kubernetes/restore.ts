@@ -17,13 +17,13 @@ export interface NamespaceRestoreOptions {
   skipLiveLockHolder?: boolean;
 }
 
-/** The run holding the namespace's lock, if the lock has not expired. */
-async function liveLockHolder(cluster: Cluster, namespace: string): Promise<string | undefined> {
+/** The run holding the namespace's lock, and until when, if the lock has not expired. */
+async function liveLockHolder(cluster: Cluster, namespace: string): Promise<{ runId: string; until: Date } | undefined> {
   try {
     const lease = await cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace });
     const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : 0;
-    const live = renewed + (lease.spec?.leaseDurationSeconds ?? 0) * 1000 > Date.now();
-    return live ? lease.spec?.holderIdentity : undefined;
+    const until = renewed + (lease.spec?.leaseDurationSeconds ?? 0) * 1000;
+    return until > Date.now() && lease.spec?.holderIdentity ? { runId: lease.spec.holderIdentity, until: new Date(until) } : undefined;
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw new HarnessError(`reading the game-day lock of ${namespace}: ${apiMessage(error)}`, { cause: error });
@@ -69,14 +69,26 @@ async function restoreDeployment(cluster: Cluster, namespace: string, deployment
 }
 
 /** Puts back everything game days changed in one namespace (and the nodes they cordoned). */
-export async function restoreNamespace(cluster: Cluster, namespace: string, options: NamespaceRestoreOptions = {}): Promise<string[]> {
+export interface NamespaceRestore {
+  actions: string[];
+  /** Changes left alone because their run still holds the namespace's lock. */
+  leftAlone: string[];
+}
+
+export async function restoreNamespace(cluster: Cluster, namespace: string, options: NamespaceRestoreOptions = {}): Promise<NamespaceRestore> {
   const running = options.skipLiveLockHolder ? await liveLockHolder(cluster, namespace) : undefined;
-  const ours = (runId: string | undefined): boolean =>
-    (running === undefined || runId !== running) && (!options.runIds || (runId !== undefined && options.runIds.includes(runId)));
+  const leftAlone: string[] = [];
+  const ours = (runId: string | undefined, what = ""): boolean => {
+    if (running && runId === running.runId) {
+      leftAlone.push(`${what} changed by run ${runId}, which holds the namespace's lock until ${running.until.toISOString()} (still running? if it crashed, retry after that)`);
+      return false;
+    }
+    return !options.runIds || (runId !== undefined && options.runIds.includes(runId));
+  };
   const actions: string[] = [];
   const deployments = await call(`listing deployments of ${namespace}`, () => cluster.apps.listNamespacedDeployment({ namespace }));
   for (const deployment of deployments.items) {
-    if (!ours(readOriginal(deployment)?.runId)) continue;
+    if (!ours(readOriginal(deployment)?.runId, `deployment ${deployment.metadata?.name ?? ""}`)) continue;
     const action = await restoreDeployment(cluster, namespace, deployment);
     if (action) actions.push(action);
   }
@@ -84,7 +96,7 @@ export async function restoreNamespace(cluster: Cluster, namespace: string, opti
     cluster.networking.listNamespacedNetworkPolicy({ namespace, labelSelector: `${MANAGED_BY_LABEL}=gameday` }),
   );
   for (const policy of policies.items) {
-    if (!ours(policy.metadata?.labels?.[RUN_LABEL])) continue;
+    if (!ours(policy.metadata?.labels?.[RUN_LABEL], `NetworkPolicy ${policy.metadata?.name ?? ""}`)) continue;
     const name = policy.metadata?.name ?? "";
     try {
       await cluster.networking.deleteNamespacedNetworkPolicy({ name, namespace });
@@ -96,7 +108,7 @@ export async function restoreNamespace(cluster: Cluster, namespace: string, opti
   const nodes = await call("listing nodes", () => cluster.core.listNode());
   for (const node of nodes.items) {
     const original = readOriginal(node);
-    if (!original || original.unschedulable === undefined || !ours(original.runId)) continue;
+    if (!original || original.unschedulable === undefined || !ours(original.runId, `node ${node.metadata?.name ?? ""}`)) continue;
     const name = node.metadata?.name ?? "";
     await call(`uncordoning node ${name}`, () =>
       cluster.core.patchNode({ name, body: { ...originalPatch(undefined), spec: { unschedulable: original.unschedulable ?? false } } }, mergePatch),
@@ -113,7 +125,7 @@ export async function restoreNamespace(cluster: Cluster, namespace: string, opti
   } catch (error) {
     if (!isNotFound(error)) throw new HarnessError(`reading the game-day lock of ${namespace}: ${apiMessage(error)}`, { cause: error });
   }
-  return actions;
+  return { actions, leftAlone };
 }
 
 /** The ledger's restorer for the kubernetes platform. */
@@ -128,7 +140,7 @@ export async function restoreKubernetes(entry: LedgerEntry): Promise<string> {
   const cluster = connectCluster({ kubeconfig: kubeconfig === "$KUBECONFIG" ? undefined : kubeconfig, context });
   let actions: string[];
   try {
-    actions = await restoreNamespace(cluster, namespace, { runIds: [entry.runId] });
+    ({ actions } = await restoreNamespace(cluster, namespace, { runIds: [entry.runId] }));
   } catch (error) {
     if (scope.ephemeral === "true") return `the embedded control plane of run ${entry.runId} no longer answers (${describe(error)}), and the fault went with it`;
     throw error;

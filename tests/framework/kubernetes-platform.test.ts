@@ -1,0 +1,215 @@
+// The Kubernetes platform against a real API server (the local control plane: etcd, kube-apiserver,
+// controller-manager, scheduler, kwok's fake nodes). Every fault is injected, proven, reverted and
+// reverted again; the object's annotation and the ledger both record the original; the safety rails
+// (allowlist, blast radius, the namespace Lease) refuse before mutating.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { V1Deployment } from "@kubernetes/client-node";
+import { expect, test } from "@playwright/test";
+import { ScenarioError } from "../../helpers/core/errors.ts";
+import { brokenBuild, drainNode, isolate, killReplica, patchEnv, scaleDeployment, type Fault } from "../../helpers/faults/index.ts";
+import { Ledger } from "../../helpers/ledger/ledger.ts";
+import { connectCluster, type Cluster } from "../../helpers/platforms/kubernetes/cluster.ts";
+import { controlPlaneBinDir, LocalControlPlane } from "../../helpers/platforms/kubernetes/control-plane.ts";
+import { KubernetesPlatform } from "../../helpers/platforms/kubernetes/kubernetes-platform.ts";
+import { ORIGINAL_ANNOTATION } from "../../helpers/platforms/kubernetes/original-state.ts";
+import { LEASE_NAME } from "../../helpers/platforms/kubernetes/safety.ts";
+
+const IMAGE = "registry.example/gameday/web:1";
+const BROKEN = "registry.example/gameday/web:1-broken";
+
+let plane: LocalControlPlane;
+let cluster: Cluster;
+let workDir: string;
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  test.setTimeout(45 * 60_000); // only a cold build of the binaries takes this long; a warm cache answers at once
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gameday-k8s-platform-"));
+  plane = await LocalControlPlane.start({ binDir: await controlPlaneBinDir(), workDir: path.join(workDir, "cp"), brokenImages: [BROKEN], readyTimeoutMs: 90_000 });
+  cluster = connectCluster({ kubeconfig: plane.kubeconfigPath });
+});
+
+test.afterAll(async () => {
+  await plane?.stop();
+});
+
+// Platforms release their namespace lock after each test, whatever the outcome.
+const toDispose: KubernetesPlatform[] = [];
+const disposeAfter = (platform: KubernetesPlatform): void => void toDispose.push(platform);
+test.afterEach(async () => {
+  for (const platform of toDispose.splice(0)) await platform.dispose();
+});
+
+let serial = 0;
+/** A namespace with one Deployment "web" of `replicas` ready pods. */
+async function namespaceWithWeb(replicas = 2): Promise<string> {
+  const namespace = `t${Date.now().toString(36)}-${serial++}`;
+  await cluster.core.createNamespace({ body: { metadata: { name: namespace } } });
+  const body: V1Deployment = {
+    metadata: { name: "web", labels: { name: "web" } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { name: "web" } },
+      template: { metadata: { labels: { name: "web" } }, spec: { containers: [{ name: "web", image: IMAGE, env: [{ name: "MODE", value: "normal" }] }] } },
+    },
+  };
+  await cluster.apps.createNamespacedDeployment({ namespace, body });
+  await expect
+    .poll(async () => (await cluster.apps.readNamespacedDeployment({ name: "web", namespace })).status?.readyReplicas ?? 0, { timeout: 30_000, message: "web ready" })
+    .toBe(replicas);
+  return namespace;
+}
+
+async function platformFor(namespace: string, runId = `run-${namespace}`, extra: Partial<Parameters<typeof KubernetesPlatform.connect>[0]> = {}): Promise<KubernetesPlatform> {
+  return KubernetesPlatform.connect({ cluster, namespace, allowedNamespaces: [namespace], runId, endpoint: () => "http://127.0.0.1:1", ...extra });
+}
+
+const web = (namespace: string): Promise<V1Deployment> => cluster.apps.readNamespacedDeployment({ name: "web", namespace });
+const annotation = async (namespace: string): Promise<string | undefined> => (await web(namespace)).metadata?.annotations?.[ORIGINAL_ANNOTATION];
+
+/** Inject, prove, revert, revert again; returns the proof text and what the annotation said while applied. */
+async function fullCycle(platform: KubernetesPlatform, fault: Fault, ledger: Ledger, namespace: string): Promise<{ evidence: string; recorded: string | undefined }> {
+  const active = await fault.inject({ platform, ledger, runId: `run-${namespace}` });
+  expect(ledger.outstanding().map((e) => e.fault)).toEqual([fault.kind]);
+  expect(ledger.outstanding()[0]?.scope).toMatchObject({ namespace, context: "gameday-local" });
+  const evidence = await active.proveEffect();
+  const recorded = await annotation(namespace);
+  await active.revert();
+  await active.revert(); // idempotent
+  expect(ledger.outstanding(), "the revert is recorded").toEqual([]);
+  return { evidence, recorded };
+}
+
+test("scale goes through the scale subresource, records the original on the object, and reverts idempotently", async () => {
+  const namespace = await namespaceWithWeb(2);
+  const platform = await platformFor(namespace);
+  disposeAfter(platform);
+  const ledger = new Ledger(path.join(workDir, `${namespace}.jsonl`));
+  const { evidence, recorded } = await fullCycle(platform, scaleDeployment({ deployment: "web", replicas: 0 }), ledger, namespace);
+  expect(evidence).toContain("0 running, 0 ready");
+  expect(JSON.parse(recorded ?? "{}")).toMatchObject({ replicas: 2, runId: `run-${namespace}` });
+  expect((await web(namespace)).spec?.replicas).toBe(2);
+  expect(await annotation(namespace), "the annotation is removed once the original is back").toBeUndefined();
+  // A second platform-level revert with nothing recorded is harmless.
+  await platform.scale("web", 2);
+  expect(await annotation(namespace)).toBeUndefined();
+});
+
+test("kill-replica deletes pods by count and by percentage; the proof waits until they are gone and replaced", async () => {
+  const namespace = await namespaceWithWeb(4);
+  const platform = await platformFor(namespace);
+  disposeAfter(platform);
+  const ledger = new Ledger(path.join(workDir, `${namespace}.jsonl`));
+  const podsBefore = (await cluster.core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.name);
+  const byCount = await fullCycle(platform, killReplica({ deployment: "web", count: 1 }), ledger, namespace);
+  expect(byCount.evidence).toMatch(/killed web-\S+; restarts 0 → 1/);
+  const byPercent = await fullCycle(platform, killReplica({ deployment: "web", percent: 50 }), ledger, namespace);
+  expect(byPercent.evidence).toMatch(/restarts 1 → 3/);
+  const podsAfter = (await cluster.core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.name);
+  expect(podsAfter.filter((p) => podsBefore.includes(p)), "three of the four original pods were replaced").toHaveLength(1);
+  await expect.poll(async () => (await platform.deployment("web")).ready, { timeout: 20_000 }).toBe(4);
+});
+
+test("broken-build rolls to an image kwok crash-loops; the revert rolls back", async () => {
+  const namespace = await namespaceWithWeb(1);
+  const platform = await platformFor(namespace);
+  disposeAfter(platform);
+  const ledger = new Ledger(path.join(workDir, `${namespace}.jsonl`));
+  const { evidence, recorded } = await fullCycle(platform, brokenBuild({ deployment: "web", image: BROKEN }), ledger, namespace);
+  expect(evidence).toContain(`on ${BROKEN}: 0 ready`);
+  expect(evidence).toContain(`${IMAGE}: 1 ready`); // RollingUpdate: the old pod keeps serving
+  expect(JSON.parse(recorded ?? "{}")).toMatchObject({ images: { web: IMAGE } });
+  expect((await web(namespace)).spec?.template.spec?.containers[0]?.image).toBe(IMAGE);
+  expect(await annotation(namespace)).toBeUndefined();
+  await expect.poll(async () => (await platform.rollout("web")).images.map((i) => i.image), { timeout: 20_000 }).toEqual([IMAGE]);
+});
+
+test("patch-env sets and unsets variables, proven on the new pods; the revert restores both", async () => {
+  const namespace = await namespaceWithWeb(2);
+  const platform = await platformFor(namespace);
+  disposeAfter(platform);
+  const ledger = new Ledger(path.join(workDir, `${namespace}.jsonl`));
+  const { evidence, recorded } = await fullCycle(platform, patchEnv({ deployment: "web", env: { FEATURE: "on", MODE: null } }), ledger, namespace);
+  expect(evidence).toContain("2 replica(s) run with FEATURE=on, unset MODE");
+  expect(JSON.parse(recorded ?? "{}")).toMatchObject({ env: { web: { FEATURE: null, MODE: "normal" } } });
+  expect((await web(namespace)).spec?.template.spec?.containers[0]?.env).toEqual([{ name: "MODE", value: "normal" }]);
+  expect(await annotation(namespace)).toBeUndefined();
+});
+
+test("isolate creates a deny-all NetworkPolicy selecting the pods; the revert deletes it", async () => {
+  const namespace = await namespaceWithWeb(2);
+  const platform = await platformFor(namespace);
+  disposeAfter(platform);
+  const ledger = new Ledger(path.join(workDir, `${namespace}.jsonl`));
+  const { evidence } = await fullCycle(platform, isolate({ deployment: "web" }), ledger, namespace);
+  expect(evidence).toBe("gameday-isolate-web denies all ingress and egress of 2 replica(s) of web");
+  expect((await cluster.networking.listNamespacedNetworkPolicy({ namespace })).items).toEqual([]);
+});
+
+test("drain-node cordons the node and evicts the namespace's pods to the other node; the revert uncordons", async () => {
+  const namespace = await namespaceWithWeb(2);
+  const platform = await platformFor(namespace);
+  disposeAfter(platform);
+  const ledger = new Ledger(path.join(workDir, `${namespace}.jsonl`));
+  const node = await platform.nodeOf("web");
+  const { evidence } = await fullCycle(platform, drainNode({ deployment: "web" }), ledger, namespace);
+  expect(evidence).toContain(`node ${node} cordoned; evicted`);
+  const after = await cluster.core.readNode({ name: node });
+  expect(after.spec?.unschedulable ?? false).toBe(false);
+  expect(after.metadata?.annotations?.[ORIGINAL_ANNOTATION]).toBeUndefined();
+  await expect.poll(async () => (await platform.deployment("web")).ready, { timeout: 20_000, message: "evicted pods rescheduled" }).toBe(2);
+});
+
+test("a second game day on a locked namespace is refused, naming the holder; it gets the lock once the first ends", async () => {
+  const namespace = await namespaceWithWeb(1);
+  const first = await platformFor(namespace, "first-run");
+  const refused = await platformFor(namespace, "second-run").catch((error: unknown) => error as Error);
+  expect(refused).toBeInstanceOf(Error);
+  expect((refused as Error).message).toMatch(new RegExp(`namespace ${namespace} is locked by game day "first-run" \\(Lease ${LEASE_NAME}`));
+  await first.dispose();
+  const second = await platformFor(namespace, "second-run");
+  expect((await cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace })).spec?.holderIdentity).toBe("second-run");
+  await second.dispose();
+  await expect(cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace }), "released on dispose").rejects.toThrow(/404|not found/i);
+});
+
+test("a lock whose holder stopped renewing is taken over after it expires", async () => {
+  const namespace = await namespaceWithWeb(1);
+  const crashed = await platformFor(namespace, "crashed-run", { leaseSeconds: 2 });
+  // Simulate a crash: stop renewing without releasing.
+  (crashed as unknown as { lease: { timer: NodeJS.Timeout } }).lease.timer.close();
+  await expect(platformFor(namespace, "next-run")).rejects.toThrow(/locked by game day "crashed-run"/);
+  await new Promise((r) => setTimeout(r, 2_500));
+  const next = await platformFor(namespace, "next-run");
+  await next.dispose();
+});
+
+test("the allowlist refuses kube-system and any namespace not on it, before touching anything", async () => {
+  const namespace = await namespaceWithWeb(1);
+  for (const [target, allowed] of [
+    ["kube-system", ["kube-system"]],
+    [namespace, ["somewhere-else"]],
+  ] as const) {
+    const error = await KubernetesPlatform.connect({ cluster, namespace: target, allowedNamespaces: allowed, runId: "refused", endpoint: () => "" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as Error).message).toContain(target === "kube-system" ? "never touch kube-system" : `--allow-namespace ${namespace}`);
+  }
+  const leases = await cluster.coordination.listNamespacedLease({ namespace });
+  expect(leases.items.filter((l) => l.metadata?.name === LEASE_NAME), "no lock was taken").toEqual([]);
+});
+
+test("the blast radius refuses a kill beyond its caps, and nothing is deleted", async () => {
+  const namespace = await namespaceWithWeb(3);
+  const platform = await platformFor(namespace, undefined, { blastRadius: { maxReplicas: 2, maxPercent: 50 } });
+  disposeAfter(platform);
+  const before = (await cluster.core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.uid).sort();
+  await expect(platform.killReplicas("web", 3, "SIGKILL")).rejects.toThrow(/3 replica\(s\) exceeds the blast-radius cap of 2 replica/);
+  await expect(platform.killReplicas("web", 1, "SIGKILL", 100)).rejects.toThrow(/3 replica\(s\) exceeds/);
+  const ledger = new Ledger(path.join(workDir, `${namespace}.jsonl`));
+  await expect(killReplica({ deployment: "web", percent: 34 }).inject({ platform, ledger, runId: "r" })).rejects.toThrow(/2 of 3 replica\(s\) \(67%\) exceeds the blast-radius cap of 50%/);
+  expect(ledger.outstanding(), "a refused injection leaves no outstanding entry").toEqual([]);
+  expect((await cluster.core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.uid).sort()).toEqual(before);
+});

@@ -1,0 +1,161 @@
+// Crash safety on Kubernetes: a game day is SIGKILLed with faults applied in a real cluster (no
+// teardown runs). `gameday restore` must put everything back from the ledger; and with the ledger
+// lost (another machine, a wiped CI runner), from the annotations on the objects alone.
+import { execFile, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { V1Deployment } from "@kubernetes/client-node";
+import { expect, test } from "@playwright/test";
+import { Ledger } from "../../helpers/ledger/ledger.ts";
+import { connectCluster, type Cluster } from "../../helpers/platforms/kubernetes/cluster.ts";
+import { controlPlaneBinDir, LocalControlPlane } from "../../helpers/platforms/kubernetes/control-plane.ts";
+import { ORIGINAL_ANNOTATION } from "../../helpers/platforms/kubernetes/original-state.ts";
+import { LEASE_NAME } from "../../helpers/platforms/kubernetes/safety.ts";
+
+const run = promisify(execFile);
+const root = process.cwd();
+const IMAGE = "registry.example/gameday/web:1";
+const BROKEN = "registry.example/gameday/web:1-broken";
+const FAULTS = ["scale", "broken-build", "patch-env", "isolate"];
+
+const CHILD = `
+import path from "node:path";
+import { connectCluster } from ${JSON.stringify(path.join(root, "helpers/platforms/kubernetes/cluster.ts"))};
+import { KubernetesPlatform } from ${JSON.stringify(path.join(root, "helpers/platforms/kubernetes/kubernetes-platform.ts"))};
+import { Ledger } from ${JSON.stringify(path.join(root, "helpers/ledger/ledger.ts"))};
+import { brokenBuild, isolate, patchEnv, scaleDeployment } from ${JSON.stringify(path.join(root, "helpers/faults/index.ts"))};
+const { KUBECONFIG_FILE, NAMESPACE, RUN_ID, GAMEDAY_STATE_DIR, STOP_AFTER } = process.env;
+const cluster = connectCluster({ kubeconfig: KUBECONFIG_FILE });
+const platform = await KubernetesPlatform.connect({ cluster, namespace: NAMESPACE, allowedNamespaces: [NAMESPACE], runId: RUN_ID, endpoint: () => "", leaseSeconds: 3 });
+const ledger = new Ledger(path.join(GAMEDAY_STATE_DIR, "ledger.jsonl"));
+const faults = [
+  scaleDeployment({ deployment: "web", replicas: 0 }),
+  brokenBuild({ deployment: "web", image: ${JSON.stringify(BROKEN)} }),
+  patchEnv({ deployment: "web", env: { MODE: "degraded", EXTRA: "1" } }),
+  isolate({ deployment: "web" }),
+];
+for (const fault of faults.slice(0, Number(STOP_AFTER))) {
+  await fault.inject({ platform, ledger, runId: RUN_ID });
+  console.log("injected " + fault.kind);
+}
+console.log("ready to be killed");
+setInterval(() => undefined, 60_000); // stay alive (the lease renewal timer does not hold the process) until killed
+`;
+
+let plane: LocalControlPlane;
+let cluster: Cluster;
+let dir: string;
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  test.setTimeout(45 * 60_000); // only a cold build of the binaries takes this long; a warm cache answers at once
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "gameday-k8s-restore-"));
+  plane = await LocalControlPlane.start({ binDir: await controlPlaneBinDir(), workDir: path.join(dir, "cp"), brokenImages: [BROKEN], readyTimeoutMs: 90_000 });
+  cluster = connectCluster({ kubeconfig: plane.kubeconfigPath });
+  fs.writeFileSync(path.join(dir, "child.mts"), CHILD);
+});
+
+test.afterAll(async () => {
+  await plane?.stop();
+});
+
+async function namespaceWithWeb(name: string): Promise<void> {
+  await cluster.core.createNamespace({ body: { metadata: { name } } });
+  const body: V1Deployment = {
+    metadata: { name: "web", labels: { name: "web" } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { name: "web" } },
+      template: { metadata: { labels: { name: "web" } }, spec: { containers: [{ name: "web", image: IMAGE, env: [{ name: "MODE", value: "normal" }] }] } },
+    },
+  };
+  await cluster.apps.createNamespacedDeployment({ namespace: name, body });
+}
+
+/** Runs the child until it has injected `count` faults, then SIGKILLs it. */
+async function crashAfter(namespace: string, count: number, stateDir: string): Promise<string> {
+  const runId = `crashed-${namespace}`;
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(dir, "child.mts")], {
+    cwd: root,
+    env: { ...process.env, KUBECONFIG_FILE: plane.kubeconfigPath, NAMESPACE: namespace, RUN_ID: runId, GAMEDAY_STATE_DIR: stateDir, STOP_AFTER: String(count) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  await expect.poll(() => output, { timeout: 30_000, message: `the child injects ${count} fault(s)` }).toContain("ready to be killed");
+  const exited = new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once("exit", resolve)));
+  expect(child.exitCode, `the child must still be running to be killed:\n${output}`).toBeNull();
+  child.kill("SIGKILL");
+  await exited;
+  return runId;
+}
+
+async function gameday(args: string[], stateDir: string): Promise<{ code: number; output: string }> {
+  const result = await run(process.execPath, ["--import", "tsx", path.join(root, "bin/gameday.ts"), ...args], {
+    cwd: root,
+    env: { ...process.env, GAMEDAY_STATE_DIR: stateDir },
+    timeout: 60_000,
+  }).then(
+    (r) => ({ code: 0, output: r.stdout + r.stderr }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? 1, output: `${error.stdout ?? ""}${error.stderr ?? ""}` }),
+  );
+  return result;
+}
+
+/** What a restore must have put back, checked straight on the API server. */
+async function expectPristine(namespace: string): Promise<void> {
+  const web = await cluster.apps.readNamespacedDeployment({ name: "web", namespace });
+  expect(web.spec?.replicas, "replicas").toBe(2);
+  expect(web.spec?.template.spec?.containers[0]?.image, "image").toBe(IMAGE);
+  expect(web.spec?.template.spec?.containers[0]?.env, "environment").toEqual([{ name: "MODE", value: "normal" }]);
+  expect(web.metadata?.annotations?.[ORIGINAL_ANNOTATION], "original-state annotation").toBeUndefined();
+  expect((await cluster.networking.listNamespacedNetworkPolicy({ namespace })).items.map((p) => p.metadata?.name), "NetworkPolicies").toEqual([]);
+}
+
+for (const injected of [1, 2, 4]) {
+  test(`SIGKILLed after ${injected} fault(s): gameday restore reverts them from the ledger and frees the lock`, async () => {
+    const namespace = `crash-ledger-${injected}`;
+    await namespaceWithWeb(namespace);
+    const stateDir = path.join(dir, namespace);
+    await crashAfter(namespace, injected, stateDir);
+    const applied = await cluster.apps.readNamespacedDeployment({ name: "web", namespace });
+    expect(applied.spec?.replicas, "the crash left the scale fault applied").toBe(0);
+    expect(new Ledger(path.join(stateDir, "ledger.jsonl")).outstanding().map((e) => e.fault)).toEqual(FAULTS.slice(0, injected));
+
+    const restored = await gameday(["restore"], stateDir);
+    expect(restored.code, restored.output).toBe(0);
+    expect(restored.output).toContain("deployment web back to");
+    await expectPristine(namespace);
+    expect(new Ledger(path.join(stateDir, "ledger.jsonl")).outstanding(), "ledger").toEqual([]);
+    await expect(cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace }), "the dead run's lock is released").rejects.toThrow(/404|not found/i);
+
+    const again = await gameday(["restore"], stateDir);
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toContain("nothing to restore");
+  });
+}
+
+test("with the ledger lost, gameday restore --namespace reverts from the annotations, once the dead run's lock has expired", async () => {
+  const namespace = "crash-annotations";
+  await namespaceWithWeb(namespace);
+  const stateDir = path.join(dir, namespace);
+  const runId = await crashAfter(namespace, FAULTS.length, stateDir);
+  fs.rmSync(stateDir, { recursive: true, force: true }); // the ledger is gone
+  const args = ["restore", "--kubeconfig", plane.kubeconfigPath, "--context", "gameday-local", "--namespace", namespace];
+
+  const early = await gameday(args, path.join(dir, `${namespace}-empty`));
+  expect(early.code, `a change left alone is not a clean restore: ${early.output}`).toBe(3);
+  expect(early.output, "a run still holding the lock may be alive: its changes are left alone").toContain(`left alone: deployment web changed by run ${runId}, which holds the namespace's lock until`);
+  expect((await cluster.apps.readNamespacedDeployment({ name: "web", namespace })).spec?.replicas).toBe(0);
+
+  await new Promise((resolve) => setTimeout(resolve, 3_500)); // the child's 3 s lease expires
+  const late = await gameday(args, path.join(dir, `${namespace}-empty`));
+  expect(late.code, late.output).toBe(0);
+  expect(late.output).toContain(`(changed by run ${runId})`);
+  expect(late.output).toContain("removed NetworkPolicy gameday-isolate-web");
+  await expectPristine(namespace);
+});
