@@ -138,7 +138,7 @@ export class LocalControlPlane implements AsyncDisposable {
         `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
         `--initial-cluster=gameday=http://127.0.0.1:${etcdPeerPort}`,
         "--initial-cluster-state=new",
-        "--unsafe-no-fsync", // a throwaway cluster: durability buys nothing, fsync costs seconds
+        "--unsafe-no-fsync", // a throwaway cluster: durability buys nothing, and fsync slows every write
         "--log-level=warn",
       ]);
       await plane.waitFor("etcd to report healthy on /health", deadline, () => etcdHealth(etcdClientPort));

@@ -444,10 +444,11 @@ export class KubernetesPlatform implements Platform {
 
   dispose(): Promise<void> {
     this.disposed ??= (async () => {
+      // The lock first: onDispose may take the cluster itself away (the embedded control plane).
       try {
-        await this.options.onDispose?.();
-      } finally {
         await this.lease.release();
+      } finally {
+        await this.options.onDispose?.();
       }
     })();
     return this.disposed;
