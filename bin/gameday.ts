@@ -7,12 +7,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { restorers } from "../fixtures/platform.ts";
 import { sweepLeftoverVhosts, sweepOrphanedNodes } from "../helpers/broker/rabbitmq.ts";
+import { ScenarioError } from "../helpers/core/errors.ts";
 import { orphaned, stateDir } from "../helpers/core/leftovers.ts";
 import { Ledger } from "../helpers/ledger/ledger.ts";
 import { formatRestore, restore } from "../helpers/ledger/restore.ts";
 import { connectCluster } from "../helpers/platforms/kubernetes/cluster.ts";
 import { restoreNamespace } from "../helpers/platforms/kubernetes/restore.ts";
-import { CLUSTER_ENV, clusterSettingsFromEnv } from "../helpers/platforms/kubernetes/settings.ts";
+import { controlPlaneBinDir } from "../helpers/platforms/kubernetes/control-plane.ts";
+import { assertNamespaceAllowed } from "../helpers/platforms/kubernetes/safety.ts";
+import { CLUSTER_ENV, clusterSettingsFromEnv, namesACluster } from "../helpers/platforms/kubernetes/settings.ts";
 import { LocalPlatform } from "../helpers/platforms/local/local-platform.ts";
 import { buildHtmlReport } from "../helpers/report/html-report.ts";
 import { EXIT_CODES, type Verdict } from "../helpers/report/verdict.ts";
@@ -168,6 +171,20 @@ async function run(args: string[]): Promise<number> {
     console.error(`gameday: refused: ${refused.map((s) => `${s.scenario.name} targets ${s.scenario.target}`).join("; ")}, which GAMEDAY_ALLOWED_TARGETS (${allowed?.join(", ")}) does not allow`);
     return EXIT_CODES["invalid input"];
   }
+  const clusterSettings = clusterSettingsFromEnv({ ...process.env, ...options.cluster });
+  if (options.platform === "kubernetes" && namesACluster(clusterSettings)) {
+    // Refuse a wrong kubeconfig, context or namespace here, offline, before any worker starts.
+    if (clusterSettings.namespace) assertNamespaceAllowed(clusterSettings.namespace, clusterSettings.allowedNamespaces);
+    const cluster = connectCluster({ kubeconfig: clusterSettings.kubeconfig, context: clusterSettings.context });
+    const namespace = clusterSettings.namespace ?? cluster.contextNamespace;
+    if (!namespace) throw new ScenarioError(`no namespace: context ${cluster.context} names none; pass --namespace <ns>`);
+    assertNamespaceAllowed(namespace, clusterSettings.allowedNamespaces);
+  }
+  if (options.platform === "kubernetes" && !namesACluster(clusterSettings)) {
+    // The embedded cluster's binaries: built here, in the open, rather than inside a worker's timeout.
+    console.log("gameday: no cluster named (--kubeconfig, --context, --namespace): using the embedded Kubernetes control plane");
+    await controlPlaneBinDir({ log: (line) => console.log(line) });
+  }
   const env = {
     GAMEDAY_PROGRESS: "1",
     GAMEDAY_SCENARIOS: selected.map((s) => s.file).join(path.delimiter),
@@ -302,6 +319,6 @@ handler(rest).then(
       process.exit(EXIT_CODES["invalid input"]);
     }
     console.error(`gameday: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(EXIT_CODES["harness error"]);
+    process.exit(error instanceof ScenarioError ? EXIT_CODES["invalid input"] : EXIT_CODES["harness error"]);
   },
 );

@@ -9,6 +9,8 @@ export interface DeploymentStatus {
   running: number;
   /** Replicas passing their readiness check. */
   ready: number;
+  /** Replicas ready long enough to count as serving (Kubernetes' availableReplicas; the local platform: ready). */
+  available: number;
   /** Restarts summed over the deployment's replicas since it was created. */
   restarts: number;
   /** A replica is waiting to be restarted after crashing (Kubernetes' CrashLoopBackOff). */

@@ -6,6 +6,7 @@ import type { Platform } from "../platforms/platform.ts";
 import type { ProbeKind, ProbeSpec } from "../scenario/schema.ts";
 import type { Reading } from "../scenario/expectation.ts";
 import { httpProbe } from "./http.ts";
+import { eventsProbe } from "./events.ts";
 import { logProbe } from "./log.ts";
 import type { Probe } from "./probe.ts";
 import { QueueMissing, type QueueInspector } from "./queue.ts";
@@ -25,6 +26,10 @@ export interface ProbeContext {
   orders: () => readonly OrderRef[];
   /** Shipments the target recorded; absent when the target records none. */
   shipments?: (() => Promise<readonly ShipmentRef[]>) | undefined;
+}
+
+function momentOf(since: "scenario-start" | "fault" | "phase-start", m: Moments): number {
+  return since === "scenario-start" ? m.scenarioStart : since === "fault" ? (m.fault ?? m.scenarioStart) : m.phaseStart;
 }
 
 type Factories = { [K in ProbeKind]: (spec: Extract<ProbeSpec, { kind: K }>, context: ProbeContext) => Probe<Reading> };
@@ -48,16 +53,13 @@ const factories: Factories = {
   deployment: (spec, { platform }) => ({
     subject: `deployment ${spec.name}`,
     read: async () => {
-      const { desired, running, ready, restarts, crashLooping } = await platform.deployment(spec.name);
-      return { desired, running, ready, restarts, crashLooping };
+      const { desired, running, ready, available, restarts, crashLooping } = await platform.deployment(spec.name);
+      return { desired, running, ready, available, restarts, crashLooping };
     },
   }),
   http: (spec, { platform }) => httpProbe(platform, spec.service, spec.path, spec.method, spec.timeout),
-  log: (spec, { platform, moments }) =>
-    logProbe(platform, spec.deployment, spec.pattern, () => {
-      const m = moments();
-      return spec.since === "scenario-start" ? m.scenarioStart : spec.since === "fault" ? (m.fault ?? m.scenarioStart) : m.phaseStart;
-    }),
+  log: (spec, { platform, moments }) => logProbe(platform, spec.deployment, spec.pattern, () => momentOf(spec.since, moments())),
+  events: (spec, { platform, moments }) => eventsProbe(platform, spec, () => momentOf(spec.since, moments())),
   reconciliation: (_spec, { orders, shipments }) => ({
     subject: "orders-to-shipments reconciliation",
     read: async () => {

@@ -18,6 +18,8 @@ const subject = (p: ProbeSpec): string => {
       return `http ${p.method} ${p.service}${p.path}`;
     case "log":
       return `logs of ${p.deployment} /${p.pattern}/ since ${p.since}`;
+    case "events":
+      return `events${p.type ? ` ${p.type}` : ""}${p.reason ? ` ${p.reason}` : ""}${p.object ? ` on ${p.object}*` : ""} since ${p.since}`;
     case "reconciliation":
       return "orders-to-shipments reconciliation";
     case "link":

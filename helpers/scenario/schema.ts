@@ -38,7 +38,7 @@ export const Comparison = z.union([
 
 export const ProbeSpec = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("queue"), name: z.string().min(1) }).describe("a RabbitMQ queue: depth, consumers, ready, unacked, exists"),
-  z.strictObject({ kind: z.literal("deployment"), name: Name }).describe("a deployment: desired, running, ready, restarts, crashLooping"),
+  z.strictObject({ kind: z.literal("deployment"), name: Name }).describe("a deployment: desired, running, ready, available, restarts, crashLooping"),
   z
     .strictObject({
       kind: z.literal("http"),
@@ -56,6 +56,15 @@ export const ProbeSpec = z.discriminatedUnion("kind", [
       since: z.enum(["scenario-start", "fault", "phase-start"]).default("phase-start"),
     })
     .describe("log lines matching a pattern since a moment: count, seen"),
+  z
+    .strictObject({
+      kind: z.literal("events"),
+      reason: z.string().min(1).optional(),
+      object: z.string().min(1).optional(),
+      type: z.enum(["Normal", "Warning"]).optional(),
+      since: z.enum(["scenario-start", "fault", "phase-start"]).default("phase-start"),
+    })
+    .describe("platform events (Kubernetes events, the local supervisor's) matching reason, object prefix and type since a moment: count, seen"),
   z.strictObject({ kind: z.literal("reconciliation") }).describe("orders placed during the run against shipments: placed, missing, duplicated"),
   z
     .strictObject({ kind: z.literal("link"), from: Name, to: Name, timeout: Duration.default(5_000) })
@@ -67,9 +76,10 @@ export type ProbeKind = ProbeSpec["kind"];
 /** The fields each probe kind yields, for checking `expect` keys and suggesting the right one. */
 export const PROBE_FIELDS: Record<ProbeKind, readonly string[]> = {
   queue: ["depth", "consumers", "ready", "unacked", "exists"],
-  deployment: ["desired", "running", "ready", "restarts", "crashLooping"],
+  deployment: ["desired", "running", "ready", "available", "restarts", "crashLooping"],
   http: ["status", "latencyMs", "ok"],
   log: ["count", "seen"],
+  events: ["count", "seen"],
   reconciliation: ["placed", "missing", "duplicated"],
   link: ["latencyMs", "answered"],
 };
@@ -80,6 +90,7 @@ export const PROBE_FLAGS: Record<ProbeKind, readonly string[]> = {
   deployment: ["crashLooping"],
   http: ["ok"],
   log: ["seen"],
+  events: ["seen"],
   reconciliation: [],
   link: ["answered"],
 };

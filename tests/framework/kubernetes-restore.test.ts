@@ -26,9 +26,9 @@ import { connectCluster } from ${JSON.stringify(path.join(root, "helpers/platfor
 import { KubernetesPlatform } from ${JSON.stringify(path.join(root, "helpers/platforms/kubernetes/kubernetes-platform.ts"))};
 import { Ledger } from ${JSON.stringify(path.join(root, "helpers/ledger/ledger.ts"))};
 import { brokenBuild, isolate, patchEnv, scaleDeployment } from ${JSON.stringify(path.join(root, "helpers/faults/index.ts"))};
-const { KUBECONFIG_FILE, NAMESPACE, RUN_ID, GAMEDAY_STATE_DIR, STOP_AFTER } = process.env;
+const { KUBECONFIG_FILE, NAMESPACE, RUN_ID, GAMEDAY_STATE_DIR, STOP_AFTER, LEASE_SECONDS } = process.env;
 const cluster = connectCluster({ kubeconfig: KUBECONFIG_FILE });
-const platform = await KubernetesPlatform.connect({ cluster, namespace: NAMESPACE, allowedNamespaces: [NAMESPACE], runId: RUN_ID, endpoint: () => "", leaseSeconds: 3 });
+const platform = await KubernetesPlatform.connect({ cluster, namespace: NAMESPACE, allowedNamespaces: [NAMESPACE], runId: RUN_ID, endpoint: () => "", leaseSeconds: Number(LEASE_SECONDS) });
 const ledger = new Ledger(path.join(GAMEDAY_STATE_DIR, "ledger.jsonl"));
 const faults = [
   scaleDeployment({ deployment: "web", replicas: 0 }),
@@ -76,11 +76,11 @@ async function namespaceWithWeb(name: string): Promise<void> {
 }
 
 /** Runs the child until it has injected `count` faults, then SIGKILLs it. */
-async function crashAfter(namespace: string, count: number, stateDir: string): Promise<string> {
+async function crashAfter(namespace: string, count: number, stateDir: string, leaseSeconds = 3): Promise<string> {
   const runId = `crashed-${namespace}`;
   const child = spawn(process.execPath, ["--import", "tsx", path.join(dir, "child.mts")], {
     cwd: root,
-    env: { ...process.env, KUBECONFIG_FILE: plane.kubeconfigPath, NAMESPACE: namespace, RUN_ID: runId, GAMEDAY_STATE_DIR: stateDir, STOP_AFTER: String(count) },
+    env: { ...process.env, KUBECONFIG_FILE: plane.kubeconfigPath, NAMESPACE: namespace, RUN_ID: runId, GAMEDAY_STATE_DIR: stateDir, STOP_AFTER: String(count), LEASE_SECONDS: String(leaseSeconds) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -143,7 +143,8 @@ test("with the ledger lost, gameday restore --namespace reverts from the annotat
   const namespace = "crash-annotations";
   await namespaceWithWeb(namespace);
   const stateDir = path.join(dir, namespace);
-  const runId = await crashAfter(namespace, FAULTS.length, stateDir);
+  // A lock long enough that the first restore surely runs while it holds.
+  const runId = await crashAfter(namespace, FAULTS.length, stateDir, 20);
   fs.rmSync(stateDir, { recursive: true, force: true }); // the ledger is gone
   const args = ["restore", "--kubeconfig", plane.kubeconfigPath, "--context", "gameday-local", "--namespace", namespace];
 
@@ -152,7 +153,9 @@ test("with the ledger lost, gameday restore --namespace reverts from the annotat
   expect(early.output, "a run still holding the lock may be alive: its changes are left alone").toContain(`left alone: deployment web changed by run ${runId}, which holds the namespace's lock until`);
   expect((await cluster.apps.readNamespacedDeployment({ name: "web", namespace })).spec?.replicas).toBe(0);
 
-  await new Promise((resolve) => setTimeout(resolve, 3_500)); // the child's 3 s lease expires
+  const lease = await cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace });
+  const expiresAt = new Date(lease.spec?.renewTime ?? 0).getTime() + (lease.spec?.leaseDurationSeconds ?? 0) * 1000;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 500)); // the dead run's lock expires
   const late = await gameday(args, path.join(dir, `${namespace}-empty`));
   expect(late.code, late.output).toBe(0);
   expect(late.output).toContain(`(changed by run ${runId})`);

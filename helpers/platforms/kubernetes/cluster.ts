@@ -51,7 +51,7 @@ export function connectCluster(selection: ClusterSelection = {}): Cluster {
   } else if (process.env.KUBECONFIG) {
     const files = process.env.KUBECONFIG.split(path.delimiter).filter((f) => f !== "" && fs.existsSync(f));
     if (files.length === 0) throw new ScenarioError(`KUBECONFIG=${process.env.KUBECONFIG} names no existing file: fix KUBECONFIG or pass --kubeconfig <file>`);
-    config.loadFromDefault();
+    mergeAsKubectl(config, files);
     source = files.length === 1 ? path.resolve(files[0] ?? "") : "$KUBECONFIG";
   } else {
     const home = path.join(os.homedir(), ".kube", "config");
@@ -79,6 +79,29 @@ export function connectCluster(selection: ClusterSelection = {}): Cluster {
     networking: config.makeApiClient(NetworkingV1Api),
     coordination: config.makeApiClient(CoordinationV1Api),
   };
+}
+
+/**
+ * kubectl's merge of a $KUBECONFIG list: for each name the first file defining it wins, and so does
+ * the first current-context set (client-node's own merge lets later files win).
+ */
+function mergeAsKubectl(config: KubeConfig, files: string[]): void {
+  const parts = files.map((file) => {
+    const part = new KubeConfig();
+    part.loadFromFile(file);
+    return part;
+  });
+  const firstByName = <T extends { name: string }>(lists: T[][]): T[] => {
+    const seen = new Map<string, T>();
+    for (const item of lists.flat()) if (!seen.has(item.name)) seen.set(item.name, item);
+    return [...seen.values()];
+  };
+  config.loadFromOptions({
+    clusters: firstByName(parts.map((p) => p.getClusters())),
+    users: firstByName(parts.map((p) => p.getUsers())),
+    contexts: firstByName(parts.map((p) => p.getContexts())),
+    currentContext: parts.map((p) => p.getCurrentContext()).find((c) => c !== "") ?? "",
+  });
 }
 
 export const mergePatch = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);

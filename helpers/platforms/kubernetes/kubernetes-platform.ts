@@ -137,6 +137,7 @@ export class KubernetesPlatform implements Platform {
       desired: deployment.spec?.replicas ?? 1,
       running: live.length,
       ready: live.filter(podReady).length,
+      available: deployment.status?.availableReplicas ?? 0,
       restarts: pods.reduce((sum, p) => sum + podRestarts(p), 0) + this.settleKills(name, pods),
       crashLooping: live.some(podCrashLooping),
     };

@@ -249,6 +249,7 @@ export class Supervisor {
       desired: d.desired,
       running: d.replicas.filter((r) => r.state === "running" || r.state === "starting").length,
       ready: d.replicas.filter((r) => r.ready).length,
+      available: d.replicas.filter((r) => r.ready).length,
       restarts: d.restartsOfRemoved + d.replicas.reduce((sum, r) => sum + r.restarts, 0),
       crashLooping: d.replicas.some((r) => r.state === "backoff"),
     };
