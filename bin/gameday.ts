@@ -12,6 +12,8 @@ import { orphaned, stateDir } from "../helpers/core/leftovers.ts";
 import { Ledger } from "../helpers/ledger/ledger.ts";
 import { formatRestore, restore } from "../helpers/ledger/restore.ts";
 import { connectCluster } from "../helpers/platforms/kubernetes/cluster.ts";
+import { startEmbeddedKubernetes } from "../helpers/platforms/kubernetes/embedded.ts";
+import { KubernetesPlatform } from "../helpers/platforms/kubernetes/kubernetes-platform.ts";
 import { restoreNamespace } from "../helpers/platforms/kubernetes/restore.ts";
 import { controlPlaneBinDir } from "../helpers/platforms/kubernetes/control-plane.ts";
 import { assertNamespaceAllowed } from "../helpers/platforms/kubernetes/safety.ts";
@@ -48,7 +50,8 @@ const USAGE = `usage: gameday <command> [options]
   restore                revert what the ledger says crashed runs left applied
         --namespace <ns> (+ --kubeconfig, --context)   also revert every game-day change found on that namespace's objects
   report                 build the single-file HTML report from reports/allure-results
-  up                     start the embedded Sock Shop in the foreground (Ctrl-C stops it)
+  up [--platform kubernetes]   start the embedded Sock Shop in the foreground (Ctrl-C stops it); with
+                         kubernetes, on the embedded control plane, printing the kubectl line to drive it
   down                   stop what crashed runs left behind (private RabbitMQ nodes)
 
 exit codes: 0 passed · 1 finding · 2 invalid input · 3 harness error`;
@@ -257,19 +260,26 @@ async function restoreCommand(args: string[]): Promise<number> {
   return outcomes.every((o) => o.reverted) && remaining === 0 && namespaceLeftAlone === 0 ? 0 : EXIT_CODES["harness error"];
 }
 
-async function up(): Promise<number> {
+async function up(args: string[]): Promise<number> {
+  const options = parse(args, ["--platform"]);
   const target = TARGETS["sock-shop"];
   if (!target) return EXIT_CODES["harness error"];
-  const platform = await LocalPlatform.start({
-    target,
-    runId: `up-${Date.now().toString(36)}`,
-    workDir: path.join(stateDir(), "runs"),
-    sharedBrokerUrl: process.env.RABBITMQ_URL,
-    log: (line) => console.log(line),
-  });
-  console.log(`Sock Shop is up in ${(platform.bootMs / 1000).toFixed(1)} s (RabbitMQ: ${platform.broker.origin}, ${platform.broker.display})`);
+  const runId = `up-${Date.now().toString(36)}`;
+  const workDir = path.join(stateDir(), "runs");
+  const log = (line: string): void => console.log(line);
+  const started = performance.now();
+  const platform =
+    options.platform === "kubernetes"
+      ? await startEmbeddedKubernetes({ target, runId, workDir, sharedBrokerUrl: process.env.RABBITMQ_URL, log })
+      : await LocalPlatform.start({ target, runId, workDir, sharedBrokerUrl: process.env.RABBITMQ_URL, log });
+  console.log(`Sock Shop is up in ${((performance.now() - started) / 1000).toFixed(1)} s on the ${platform.name} platform`);
   console.log(`  shop:   ${platform.endpoint("front-end")}/   (log in as user / password)`);
-  console.log(`  logs:   ${path.relative(process.cwd(), path.join(platform.runDir, "logs"))}/`);
+  if (platform instanceof KubernetesPlatform) {
+    // The embedded cluster is real: kubectl drives it, and the processes follow.
+    console.log(`  kubectl --kubeconfig ${platform.scope.kubeconfig} -n ${platform.namespace} get deploy,pods`);
+    console.log(`  kubectl --kubeconfig ${platform.scope.kubeconfig} -n ${platform.namespace} scale deploy/queue-master --replicas=0`);
+  }
+  console.log(`  logs:   ${path.relative(process.cwd(), path.join(workDir, runId, "logs"))}/`);
   console.log("Ctrl-C stops everything.");
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
