@@ -1,0 +1,56 @@
+// `gameday run --platform kubernetes` end to end, as a facilitator or CI types it: two shipped
+// scenarios through the embedded control plane, a verdict and exit code, faults recorded against the
+// cluster and reverted, and nothing left running afterwards.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { Ledger } from "../../helpers/ledger/ledger.ts";
+
+const root = process.cwd();
+
+/** Pids (not this one) whose environment mentions `needle`. */
+function processesMentioning(needle: string): number[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)
+    .filter((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/environ`, "utf8").includes(needle);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+test("gameday run --platform kubernetes: two scenarios pass through the API server, every fault reverted, nothing left running", async ({}, testInfo) => {
+  test.setTimeout(8 * 60_000);
+  const stateDir = testInfo.outputPath("state");
+  const reports = testInfo.outputPath("reports");
+  const env: NodeJS.ProcessEnv = { ...process.env, GAMEDAY_STATE_DIR: stateDir, GAMEDAY_REPORTS_DIR: reports };
+  const scenarios = ["scenarios/queue-consumer-outage.yaml", "scenarios/queue-master-broken-build.yaml"];
+  const cli = spawn(process.execPath, ["--import", "tsx", "bin/gameday.ts", "run", "--platform", "kubernetes", ...scenarios], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  cli.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  cli.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  const code = await new Promise<number | null>((resolve) => cli.once("exit", resolve));
+  await testInfo.attach("gameday output", { body: output, contentType: "text/plain" });
+
+  expect(code, output).toBe(0);
+  expect(output).toContain("using the embedded Kubernetes control plane");
+  expect(output).toContain("gameday verdict: passed (2 passed, 0 failed)");
+  const verdict = JSON.parse(fs.readFileSync(path.join(reports, "verdict.json"), "utf8")) as { verdict: string; passed: number };
+  expect(verdict).toMatchObject({ verdict: "passed", passed: 2 });
+
+  const ledger = new Ledger(path.join(stateDir, "ledger.jsonl"));
+  const injections = ledger.entries().filter((e) => e.event === "inject");
+  expect(injections.map((e) => `${e.platform} ${e.fault}`).sort()).toEqual(["kubernetes broken-build", "kubernetes scale"]);
+  for (const entry of injections) {
+    expect(entry.scope, "where the fault landed, for a restore").toMatchObject({ context: "gameday-local", ephemeral: "true" });
+    expect(entry.scope?.namespace).toMatch(/^gameday-/);
+    expect(JSON.stringify(entry), "no credentials in the ledger").not.toMatch(/token|password/i);
+  }
+  expect(ledger.outstanding(), "every fault reverted").toEqual([]);
+  await expect.poll(() => processesMentioning(stateDir), { timeout: 15_000, message: "control plane, services or broker of the run still running" }).toEqual([]);
+});
