@@ -15,7 +15,7 @@ import { connectCluster } from "../helpers/platforms/kubernetes/cluster.ts";
 import { startEmbeddedKubernetes } from "../helpers/platforms/kubernetes/embedded.ts";
 import { KubernetesPlatform } from "../helpers/platforms/kubernetes/kubernetes-platform.ts";
 import { restoreNamespace } from "../helpers/platforms/kubernetes/restore.ts";
-import { controlPlaneBinDir } from "../helpers/platforms/kubernetes/control-plane.ts";
+import { controlPlaneBinDir, sweepOrphanedControlPlanes } from "../helpers/platforms/kubernetes/control-plane.ts";
 import { assertNamespaceAllowed } from "../helpers/platforms/kubernetes/safety.ts";
 import { CLUSTER_ENV, clusterSettingsFromEnv, namesACluster } from "../helpers/platforms/kubernetes/settings.ts";
 import { LocalPlatform } from "../helpers/platforms/local/local-platform.ts";
@@ -52,7 +52,7 @@ const USAGE = `usage: gameday <command> [options]
   report                 build the single-file HTML report from reports/allure-results
   up [--platform kubernetes]   start the embedded Sock Shop in the foreground (Ctrl-C stops it); with
                          kubernetes, on the embedded control plane, printing the kubectl line to drive it
-  down                   stop what crashed runs left behind (private RabbitMQ nodes)
+  down                   stop what crashed runs left behind (private RabbitMQ nodes, embedded control planes)
 
 exit codes: 0 passed · 1 finding · 2 invalid input · 3 harness error`;
 
@@ -251,6 +251,8 @@ async function restoreCommand(args: string[]): Promise<number> {
   }
   const nodes = await sweepOrphanedNodes();
   if (nodes > 0) console.log(`stopped ${nodes} private RabbitMQ node(s) left by crashed runs`);
+  const planes = await sweepOrphanedControlPlanes();
+  if (planes > 0) console.log(`stopped ${planes} process(es) of embedded Kubernetes control planes left by crashed runs`);
   if (process.env.RABBITMQ_URL) {
     const vhosts = await sweepLeftoverVhosts(process.env.RABBITMQ_URL);
     if (vhosts > 0) console.log(`deleted ${vhosts} vhost(s) left by crashed runs on RABBITMQ_URL`);
@@ -292,8 +294,9 @@ async function up(args: string[]): Promise<number> {
 
 async function down(): Promise<number> {
   const nodes = await sweepOrphanedNodes();
+  const planes = await sweepOrphanedControlPlanes();
   const vhosts = orphaned("vhost").length;
-  console.log(`stopped ${nodes} private RabbitMQ node(s) left by crashed runs`);
+  console.log(`stopped ${nodes} private RabbitMQ node(s) and ${planes} embedded control-plane process(es) left by crashed runs`);
   if (vhosts > 0) console.log(`${vhosts} vhost(s) of crashed runs remain on RABBITMQ_URL; the next run with RABBITMQ_URL removes them`);
   return 0;
 }

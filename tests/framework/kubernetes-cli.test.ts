@@ -54,3 +54,29 @@ test("gameday run --platform kubernetes: two scenarios pass through the API serv
   expect(ledger.outstanding(), "every fault reverted").toEqual([]);
   await expect.poll(() => processesMentioning(stateDir), { timeout: 15_000, message: "control plane, services or broker of the run still running" }).toEqual([]);
 });
+
+test("gameday run --platform kubernetes SIGKILLed mid-fault: gameday restore closes the ledger and nothing of the run survives", async ({}, testInfo) => {
+  test.setTimeout(5 * 60_000);
+  const stateDir = testInfo.outputPath("state");
+  const env: NodeJS.ProcessEnv = { ...process.env, GAMEDAY_STATE_DIR: stateDir, GAMEDAY_REPORTS_DIR: testInfo.outputPath("reports") };
+  const cli = spawn(process.execPath, ["--import", "tsx", "bin/gameday.ts", "run", "--platform", "kubernetes", "scenarios/queue-consumer-outage.yaml"], {
+    cwd: root,
+    env,
+    detached: true, // its own process group: the kill takes the CLI, the runner, its workers and what they started
+    stdio: "ignore",
+  });
+  const ledgerFile = path.join(stateDir, "ledger.jsonl");
+  await expect.poll(() => (fs.existsSync(ledgerFile) ? new Ledger(ledgerFile).outstanding().length : 0), { timeout: 180_000, message: "the fault was injected" }).toBe(1);
+  process.kill(-(cli.pid ?? 0), "SIGKILL");
+  await new Promise((resolve) => (cli.exitCode !== null || cli.signalCode !== null ? resolve(undefined) : cli.once("exit", resolve)));
+
+  const restore = spawn(process.execPath, ["--import", "tsx", "bin/gameday.ts", "restore"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  restore.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  restore.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  const code = await new Promise<number | null>((resolve) => restore.once("exit", resolve));
+  expect(code, output).toBe(0);
+  expect(output).toMatch(/reverted: scale deployment queue-master to 0 \(run .*, kubernetes, .*\) — the embedded control plane of run .* (is gone|no longer answers)/);
+  expect(new Ledger(ledgerFile).outstanding(), output).toEqual([]);
+  await expect.poll(() => processesMentioning(stateDir), { timeout: 15_000, message: "processes of the killed run" }).toEqual([]);
+});
