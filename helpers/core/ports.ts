@@ -1,17 +1,49 @@
+import fs from "node:fs";
 import net from "node:net";
 
-/** A free TCP port on 127.0.0.1, as the kernel hands out for port 0. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * The kernel's range for outgoing connections' source ports. A listening port taken from it can be
+ * grabbed by any outgoing connection between our check and the replica's bind (a Kubernetes client's
+ * keep-alive socket, say), and a replica restarting on its port then fails with EADDRINUSE for as long
+ * as that connection lives; so ports we hand out come from below it.
+ */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    if (low && high) return [low, high];
+  } catch {
+    // not Linux: the common default
+  }
+  return [32768, 60999];
+}
+
+const [EPHEMERAL_LOW, EPHEMERAL_HIGH] = ephemeralRange();
+/** Where free ports are looked for: 10000 ports just below the ephemeral range (or just above it). */
+const POOL = EPHEMERAL_LOW >= 11_024 ? { low: EPHEMERAL_LOW - 10_000, high: EPHEMERAL_LOW - 1 } : { low: EPHEMERAL_HIGH + 1, high: Math.min(65_535, EPHEMERAL_HIGH + 10_000) };
+
+function tryListen(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.once("error", () => resolve(undefined));
+    server.listen(port, "127.0.0.1", () => {
       const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
+      const bound = typeof address === "object" && address ? address.port : undefined;
+      server.close(() => resolve(bound));
     });
   });
+}
+
+/** A free TCP port on 127.0.0.1, outside the range outgoing connections take their ports from. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const candidate = POOL.low + Math.floor(Math.random() * (POOL.high - POOL.low + 1));
+    const port = await tryListen(candidate);
+    if (port !== undefined) return port;
+  }
+  const port = await tryListen(0); // the pool is crowded: let the kernel choose
+  if (port === undefined) throw new Error("no free TCP port on 127.0.0.1");
+  return port;
 }
 
 /** True when something accepts TCP connections on host:port within the timeout. */

@@ -75,7 +75,7 @@ test("a private node stops and starts in place: same address and directory, trac
 
 test("a private node left by a SIGKILLed run is removed by the next run", async ({}, testInfo) => {
   const stateDir = testInfo.outputPath("state");
-  const script = testInfo.outputPath("owner.ts");
+  const script = testInfo.outputPath("owner.mts"); // .mts: ESM wherever the output directory is
   fs.writeFileSync(
     script,
     `import { startPrivateNode } from ${JSON.stringify(path.resolve("helpers/broker/rabbitmq.ts"))};

@@ -103,14 +103,16 @@ test("kill-replica deletes pods by count and by percentage; the proof waits unti
   const platform = await platformFor(namespace);
   disposeAfter(platform);
   const ledger = new Ledger(path.join(workDir, `${namespace}.jsonl`));
-  const podsBefore = (await cluster.core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.name);
+  const killedIn = (evidence: string): string[] => (/killed ([^;]+);/.exec(evidence)?.[1] ?? "").split(", ").filter(Boolean);
   const byCount = await fullCycle(platform, killReplica({ deployment: "web", count: 1 }), ledger, namespace);
   expect(byCount.evidence).toMatch(/killed web-\S+; restarts 0 → 1/);
   const byPercent = await fullCycle(platform, killReplica({ deployment: "web", percent: 50 }), ledger, namespace);
   expect(byPercent.evidence).toMatch(/restarts 1 → 3/);
-  const podsAfter = (await cluster.core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.name);
-  expect(podsAfter.filter((p) => podsBefore.includes(p)), "three of the four original pods were replaced").toHaveLength(1);
-  await expect.poll(async () => (await platform.deployment("web")).ready, { timeout: 20_000 }).toBe(4);
+  const killed = [...killedIn(byCount.evidence), ...killedIn(byPercent.evidence)];
+  expect(new Set(killed).size, `three distinct pods killed: ${killed.join(", ")}`).toBe(3);
+  const podsAfter = (await cluster.core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.name ?? "");
+  expect(podsAfter.filter((p) => killed.includes(p)), "no killed pod is left").toEqual([]);
+  await expect.poll(async () => (await platform.deployment("web")).ready, { timeout: 20_000, message: "replacements ready" }).toBe(4);
 });
 
 test("broken-build rolls to an image kwok crash-loops; the revert rolls back", async () => {

@@ -66,7 +66,7 @@ test("a platform that silently ignores the scale call fails the proof of effect,
   const failure = await fault.proveEffect().catch((e: unknown) => e);
   expect(failure).toBeInstanceOf(FaultNotEffective);
   expect((failure as Error).message).toMatch(
-    /^fault "scale deployment worker to 0" did not take effect: deployment worker: expected 0 replica\(s\) running and 0 ready within 500 ms after "inject: scale deployment worker to 0", not reached after \d+ ms and \d+ samples; last value seen \{"name":"worker","desired":2,"running":2,"ready":2,"restarts":0,"crashLooping":false\}$/,
+    /^fault "scale deployment worker to 0" did not take effect: deployment worker: expected 0 replica\(s\) running and 0 ready within 500 ms after "inject: scale deployment worker to 0", not reached after \d+ ms and \d+ samples; last value seen \{"name":"worker","desired":2,"running":2,"ready":2,"available":2,"restarts":0,"crashLooping":false\}$/,
   );
   await fault.revert();
   expect(ledger.outstanding()).toEqual([]);

@@ -249,7 +249,7 @@ test.describe("problems", () => {
         "  > 10 |   - kind: scael",
         "       |           ^",
         "    11 |     deployment: queue-master",
-        '    fix: did you mean "scale"? fault kinds: scale, kill-replica, broken-build, broker-outage, latency, blackhole or http-error',
+        '    fix: did you mean "scale"? fault kinds: scale, kill-replica, broken-build, broker-outage, patch-env, isolate, drain-node, latency, blackhole or http-error',
       ].join("\n"),
     );
   });
