@@ -12,8 +12,7 @@ import { orphaned, stateDir } from "../helpers/core/leftovers.ts";
 import { Ledger } from "../helpers/ledger/ledger.ts";
 import { formatRestore, restore } from "../helpers/ledger/restore.ts";
 import { connectCluster } from "../helpers/platforms/kubernetes/cluster.ts";
-import { startEmbeddedKubernetes } from "../helpers/platforms/kubernetes/embedded.ts";
-import { KubernetesPlatform } from "../helpers/platforms/kubernetes/kubernetes-platform.ts";
+import { deployEmbeddedTarget } from "../helpers/platforms/kubernetes/embedded.ts";
 import { restoreNamespace } from "../helpers/platforms/kubernetes/restore.ts";
 import { controlPlaneBinDir, sweepOrphanedControlPlanes } from "../helpers/platforms/kubernetes/control-plane.ts";
 import { assertNamespaceAllowed } from "../helpers/platforms/kubernetes/safety.ts";
@@ -51,7 +50,8 @@ const USAGE = `usage: gameday <command> [options]
         --namespace <ns> (+ --kubeconfig, --context)   also revert every game-day change found on that namespace's objects
   report                 build the single-file HTML report from reports/allure-results
   up [--platform kubernetes]   start the embedded Sock Shop in the foreground (Ctrl-C stops it); with
-                         kubernetes, on the embedded control plane, printing the kubectl line to drive it
+                         kubernetes, on an embedded cluster, printing how to drive it with kubectl and
+                         how to run a game day against it as against your own cluster
   down                   stop what crashed runs left behind (private RabbitMQ nodes, embedded control planes)
 
 exit codes: 0 passed · 1 finding · 2 invalid input · 3 harness error`;
@@ -270,16 +270,34 @@ async function up(args: string[]): Promise<number> {
   const workDir = path.join(stateDir(), "runs");
   const log = (line: string): void => console.log(line);
   const started = performance.now();
-  const platform =
-    options.platform === "kubernetes"
-      ? await startEmbeddedKubernetes({ target, runId, workDir, sharedBrokerUrl: process.env.RABBITMQ_URL, log })
-      : await LocalPlatform.start({ target, runId, workDir, sharedBrokerUrl: process.env.RABBITMQ_URL, log });
-  console.log(`Sock Shop is up in ${((performance.now() - started) / 1000).toFixed(1)} s on the ${platform.name} platform`);
-  console.log(`  shop:   ${platform.endpoint("front-end")}/   (log in as user / password)`);
-  if (platform instanceof KubernetesPlatform) {
-    // The embedded cluster is real: kubectl drives it, and the processes follow.
-    console.log(`  kubectl --kubeconfig ${platform.scope.kubeconfig} -n ${platform.namespace} get deploy,pods`);
-    console.log(`  kubectl --kubeconfig ${platform.scope.kubeconfig} -n ${platform.namespace} scale deploy/queue-master --replicas=0`);
+  let stop: () => Promise<void>;
+  if (options.platform === "kubernetes") {
+    // A cluster to look at and to run game days against, as if it were your own: no lock is held.
+    const embedded = await deployEmbeddedTarget({ target, runId, workDir, sharedBrokerUrl: process.env.RABBITMQ_URL, log, namespace: "sock-shop" });
+    stop = embedded.stop;
+    const kubeconfig = path.relative(process.cwd(), embedded.controlPlane.kubeconfigPath);
+    const services = [target.entryService, target.brokerEndpoint, `${target.brokerEndpoint}-management`, ...embedded.local.supervisor.names()];
+    const endpoints = [...new Set(services)].flatMap((service) => {
+      try {
+        return [`${service}=${embedded.local.endpoint(service)}`];
+      } catch {
+        return [];
+      }
+    });
+    // The broker URL carries credentials: it goes to a file only this user reads, never to the terminal.
+    const endpointsFile = path.join(workDir, runId, "endpoints.env");
+    fs.writeFileSync(endpointsFile, `${CLUSTER_ENV.endpoints}=${endpoints.join(",")}\n`, { mode: 0o600 });
+    console.log(`Sock Shop is up in ${((performance.now() - started) / 1000).toFixed(1)} s on an embedded Kubernetes cluster (namespace ${embedded.namespace})`);
+    console.log(`  shop:     ${embedded.local.endpoint(target.entryService)}/   (log in as user / password)`);
+    console.log(`  kubectl:  kubectl --kubeconfig ${kubeconfig} -n ${embedded.namespace} get deploy,pods`);
+    console.log(`            kubectl --kubeconfig ${kubeconfig} -n ${embedded.namespace} scale deploy/queue-master --replicas=0`);
+    console.log(`  game day, as against your own cluster (endpoints in ${path.relative(process.cwd(), endpointsFile)}):`);
+    console.log(`            env $(cat ${path.relative(process.cwd(), endpointsFile)}) npx tsx bin/gameday.ts run --platform kubernetes --kubeconfig ${kubeconfig} --namespace ${embedded.namespace} --allow-namespace ${embedded.namespace} scenarios/queue-consumer-outage.yaml`);
+  } else {
+    const platform = await LocalPlatform.start({ target, runId, workDir, sharedBrokerUrl: process.env.RABBITMQ_URL, log });
+    stop = () => platform.dispose();
+    console.log(`Sock Shop is up in ${(platform.bootMs / 1000).toFixed(1)} s (RabbitMQ: ${platform.broker.origin}, ${platform.broker.display})`);
+    console.log(`  shop:   ${platform.endpoint(target.entryService)}/   (log in as user / password)`);
   }
   console.log(`  logs:   ${path.relative(process.cwd(), path.join(workDir, runId, "logs"))}/`);
   console.log("Ctrl-C stops everything.");
@@ -287,7 +305,7 @@ async function up(args: string[]): Promise<number> {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
-  await platform.dispose();
+  await stop();
   console.log("stopped");
   return 0;
 }

@@ -6,6 +6,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { Ledger } from "../../helpers/ledger/ledger.ts";
+import { deployEmbeddedTarget } from "../../helpers/platforms/kubernetes/embedded.ts";
+import { ORIGINAL_ANNOTATION } from "../../helpers/platforms/kubernetes/original-state.ts";
+import { LEASE_NAME } from "../../helpers/platforms/kubernetes/safety.ts";
+import { sockShop } from "../../sock-shop/target.ts";
 
 const root = process.cwd();
 
@@ -79,4 +83,43 @@ test("gameday run --platform kubernetes SIGKILLed mid-fault: gameday restore clo
   expect(output).toMatch(/reverted: scale deployment queue-master to 0 \(run .*, kubernetes, .*\) — the embedded control plane of run .* (is gone|no longer answers)/);
   expect(new Ledger(ledgerFile).outstanding(), output).toEqual([]);
   await expect.poll(() => processesMentioning(stateDir), { timeout: 15_000, message: "processes of the killed run" }).toEqual([]);
+});
+
+test("your own cluster: --kubeconfig, --namespace, --allow-namespace and --endpoint reach a cluster the run did not start", async ({}, testInfo) => {
+  test.setTimeout(6 * 60_000);
+  // A cluster of "yours": the Sock Shop deployed in namespace sock-shop, its processes bound to it, no lock held.
+  const yours = await deployEmbeddedTarget({ target: sockShop, runId: `yours-${Date.now().toString(36)}`, workDir: testInfo.outputPath("cluster"), namespace: "sock-shop" });
+  try {
+    const endpoints = ["front-end", "rabbitmq", "rabbitmq-management", "queue-master"].map((s) => `${s}=${yours.local.endpoint(s)}`).join(",");
+    const stateDir = testInfo.outputPath("state");
+    const env: NodeJS.ProcessEnv = { ...process.env, GAMEDAY_STATE_DIR: stateDir, GAMEDAY_REPORTS_DIR: testInfo.outputPath("reports"), GAMEDAY_ENDPOINTS: endpoints };
+    const gameday = async (...args: string[]): Promise<{ code: number | null; output: string }> => {
+      const cli = spawn(process.execPath, ["--import", "tsx", "bin/gameday.ts", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      cli.stdout.on("data", (d: Buffer) => (output += d.toString()));
+      cli.stderr.on("data", (d: Buffer) => (output += d.toString()));
+      const code = await new Promise<number | null>((resolve) => cli.once("exit", resolve));
+      return { code, output };
+    };
+    const cluster = ["--platform", "kubernetes", "--kubeconfig", yours.controlPlane.kubeconfigPath, "--namespace", "sock-shop"];
+
+    const refused = await gameday("run", ...cluster, "scenarios/queue-consumer-outage.yaml");
+    expect(refused.code, refused.output).toBe(2);
+    expect(refused.output).toContain('namespace "sock-shop" is not on the allowlist (nothing): add it with --allow-namespace sock-shop');
+    await expect(yours.cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace: "sock-shop" }), "refused before taking the lock").rejects.toThrow(/404|not found/i);
+
+    const run = await gameday("run", ...cluster, "--allow-namespace", "sock-shop", "scenarios/queue-consumer-outage.yaml");
+    await testInfo.attach("gameday output", { body: run.output, contentType: "text/plain" });
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).not.toContain("embedded Kubernetes control plane");
+    const [entry] = new Ledger(path.join(stateDir, "ledger.jsonl")).entries();
+    expect(entry?.scope).toEqual({ server: yours.controlPlane.server, context: "gameday-local", kubeconfig: yours.controlPlane.kubeconfigPath, namespace: "sock-shop" });
+    expect(new Ledger(path.join(stateDir, "ledger.jsonl")).outstanding()).toEqual([]);
+    const queueMaster = await yours.cluster.apps.readNamespacedDeployment({ name: "queue-master", namespace: "sock-shop" });
+    expect(queueMaster.spec?.replicas).toBe(1);
+    expect(queueMaster.metadata?.annotations?.[ORIGINAL_ANNOTATION]).toBeUndefined();
+    await expect(yours.cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace: "sock-shop" }), "the lock is released").rejects.toThrow(/404|not found/i);
+  } finally {
+    await yours.stop();
+  }
 });

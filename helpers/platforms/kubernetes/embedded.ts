@@ -62,7 +62,23 @@ async function waitForDeployments(cluster: Cluster, namespace: string, names: st
   throw new EnvironmentNotReady(`the embedded cluster did not make ${waiting.join(", ")} ready within ${timeoutMs} ms (namespace ${namespace})`);
 }
 
-export async function startEmbeddedKubernetes(options: EmbeddedKubernetesOptions): Promise<KubernetesPlatform> {
+/** The target deployed on a control plane of its own, its processes bound to the Deployments. */
+export interface EmbeddedTarget {
+  controlPlane: LocalControlPlane;
+  cluster: Cluster;
+  namespace: string;
+  local: LocalPlatform;
+  binding: ProcessBinding;
+  /** Stops the binding, the processes and broker, then the control plane. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a control plane, deploys the target's manifests into `namespace` (default gameday-<runId>),
+ * starts the target's processes and binds them to the Deployments. No lock is taken: a game day run
+ * against this cluster (embedded, or named with --kubeconfig as "your own") takes it.
+ */
+export async function deployEmbeddedTarget(options: EmbeddedKubernetesOptions & { namespace?: string }): Promise<EmbeddedTarget> {
   const { target, runId, log } = options;
   if (!target.kubernetesManifests) throw new HarnessError(`target ${target.name} has no Kubernetes manifests (Target.kubernetesManifests), so it cannot run on the embedded cluster`);
   const runDir = path.join(options.workDir, runId);
@@ -74,12 +90,14 @@ export async function startEmbeddedKubernetes(options: EmbeddedKubernetesOptions
     ...(log ? { log } : {}),
   });
   const cleanups: (() => Promise<void>)[] = [() => controlPlane.stop()];
-  const cleanUp = async (): Promise<void> => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  };
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    })());
   try {
     const cluster = connectCluster({ kubeconfig: controlPlane.kubeconfigPath });
-    const namespace = runNamespace(runId);
+    const namespace = options.namespace ?? runNamespace(runId);
     await call(`creating namespace ${namespace}`, () => cluster.core.createNamespace({ body: { metadata: { name: namespace } } }));
     const objects = KubernetesObjectApi.makeApiClient(cluster.config);
     for (const object of loadManifests(target.kubernetesManifests, namespace)) {
@@ -92,19 +110,30 @@ export async function startEmbeddedKubernetes(options: EmbeddedKubernetesOptions
     await waitForDeployments(cluster, namespace, local.supervisor.names(), options.readyTimeoutMs ?? 60_000);
     const binding = new ProcessBinding({ cluster, namespace, supervisor: local.supervisor, ...(log ? { log } : {}) }).start();
     cleanups.push(() => binding.stop());
+    return { controlPlane, cluster, namespace, local, binding, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The embedded cluster as a platform: the target deployed and bound, the namespace locked for this run. */
+export async function startEmbeddedKubernetes(options: EmbeddedKubernetesOptions): Promise<KubernetesPlatform> {
+  const embedded = await deployEmbeddedTarget(options);
+  try {
     return await KubernetesPlatform.connect({
-      cluster,
-      namespace,
-      allowedNamespaces: [namespace],
-      runId,
+      cluster: embedded.cluster,
+      namespace: embedded.namespace,
+      allowedNamespaces: [embedded.namespace],
+      runId: options.runId,
       blastRadius: options.blastRadius,
       ephemeral: true,
-      endpoint: (service) => local.endpoint(service),
-      logs: (deployment, sinceMs) => local.logs(deployment, sinceMs),
-      onDispose: cleanUp,
+      endpoint: (service) => embedded.local.endpoint(service),
+      logs: (deployment, sinceMs) => embedded.local.logs(deployment, sinceMs),
+      onDispose: embedded.stop,
     });
   } catch (error) {
-    await cleanUp();
+    await embedded.stop();
     throw error;
   }
 }
