@@ -178,13 +178,19 @@ test("a second game day on a locked namespace is refused, naming the holder; it 
   await expect(cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace }), "released on dispose").rejects.toThrow(/404|not found/i);
 });
 
-test("a lock whose holder stopped renewing is taken over after it expires", async () => {
+test("a run whose lock expired may still put back what it changed, but changes nothing new; another run takes the lock over", async () => {
   const namespace = await namespaceWithWeb(1);
-  const crashed = await platformFor(namespace, "crashed-run", { leaseSeconds: 2 });
-  // Simulate a crash: stop renewing without releasing.
+  const crashed = await platformFor(namespace, "stalled-run", { leaseSeconds: 2 });
+  await crashed.scale("web", 0);
+  // Stall: renewals stop (a paused process, a network partition), the lock is not released.
   (crashed as unknown as { lease: { timer: NodeJS.Timeout } }).lease.timer.close();
-  await expect(platformFor(namespace, "next-run")).rejects.toThrow(/locked by game day "crashed-run"/);
+  await expect(platformFor(namespace, "next-run"), "still locked").rejects.toThrow(/locked by game day "stalled-run"/);
   await new Promise((r) => setTimeout(r, 2_500));
+  await expect(crashed.scale("web", 3)).rejects.toThrow(new RegExp(`refusing to scale ${namespace}/web to 3: the game-day lock on namespace ${namespace} expired at`));
+  await expect(crashed.isolate("web")).rejects.toThrow(/refusing to isolate/);
+  await crashed.scale("web", 1); // the recorded original: a revert is always allowed
+  expect((await web(namespace)).spec?.replicas).toBe(1);
+  expect(await annotation(namespace)).toBeUndefined();
   const next = await platformFor(namespace, "next-run");
   await next.dispose();
 });

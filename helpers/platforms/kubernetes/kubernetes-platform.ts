@@ -187,6 +187,8 @@ export class KubernetesPlatform implements Platform {
   async scale(name: string, replicas: number): Promise<{ previous: number }> {
     const deployment = await this.readDeployment(name);
     const previous = deployment.spec?.replicas ?? 1;
+    // Putting back what a fault recorded is always allowed; a new change needs the lock.
+    if (readOriginal(deployment)?.replicas !== replicas) this.lease.assertHeld(`scale ${this.namespace}/${name} to ${replicas}`);
     const recorded = await this.recordOn("deployment", name, deployment, { replicas: previous });
     // Through the scale subresource, as `kubectl scale` and autoscalers do.
     await call(`scaling deployment ${this.namespace}/${name} to ${replicas}`, () =>
@@ -201,6 +203,7 @@ export class KubernetesPlatform implements Platform {
     const live = (await this.podsOf(object)).filter((p) => !terminating(p));
     const request = percent !== undefined ? { percent } : { count };
     const allowed = replicasWithinBlastRadius(`delete pods of ${this.namespace}/${deployment}`, request, live.length, this.blastRadius);
+    this.lease.assertHeld(`delete pods of ${this.namespace}/${deployment}`);
     // Ready pods first: killing one that already fails proves nothing.
     const victims = [...live].sort((a, b) => Number(podReady(b)) - Number(podReady(a))).slice(0, allowed);
     const names: string[] = [];
@@ -222,6 +225,7 @@ export class KubernetesPlatform implements Platform {
     const container = deployment.spec?.template.spec?.containers[0];
     if (!container) throw new HarnessError(`deployment ${this.namespace}/${name} has no container`);
     const previous = container.image ?? "";
+    if (readOriginal(deployment)?.images?.[container.name] !== image) this.lease.assertHeld(`set the image of ${this.namespace}/${name}`);
     const recorded = await this.recordOn("deployment", name, deployment, { images: { [container.name]: previous } });
     await call(`setting the image of ${this.namespace}/${name} to ${image}`, () =>
       this.cluster.apps.patchNamespacedDeployment(
@@ -240,6 +244,9 @@ export class KubernetesPlatform implements Platform {
     if (!container) throw new HarnessError(`deployment ${this.namespace}/${name} has no container`);
     const existing = container.env ?? [];
     const previous = Object.fromEntries(Object.keys(env).map((key) => [key, existing.find((e) => e.name === key)?.value ?? null]));
+    const recordedEnv = readOriginal(deployment)?.env?.[container.name];
+    const restoring = recordedEnv !== undefined && Object.entries(env).every(([key, value]) => key in recordedEnv && recordedEnv[key] === value);
+    if (!restoring) this.lease.assertHeld(`set the environment of ${this.namespace}/${name}`);
     const recorded = await this.recordOn("deployment", name, deployment, { env: { [container.name]: previous } });
     const kept = existing.filter((e) => !(e.name in env)).map((e) => (e.valueFrom ? { name: e.name, valueFrom: e.valueFrom } : { name: e.name, value: e.value ?? "" }));
     const set = Object.entries(env).flatMap(([key, value]) => (value === null ? [] : [{ name: key, value }]));
@@ -267,6 +274,7 @@ export class KubernetesPlatform implements Platform {
 
   /** Denies all ingress and egress of the deployment's pods with a NetworkPolicy; returns its name. */
   async isolate(name: string): Promise<string> {
+    this.lease.assertHeld(`isolate ${this.namespace}/${name}`);
     const deployment = await this.readDeployment(name);
     const policyName = `${ISOLATION_POLICY_PREFIX}${name}`;
     const body: V1NetworkPolicy = {
@@ -320,6 +328,7 @@ export class KubernetesPlatform implements Platform {
    * other namespaces stay: a game day is scoped to its namespace, even on a shared node.
    */
   async drainNode(node: string): Promise<{ evicted: string[] }> {
+    this.lease.assertHeld(`drain node ${node}`);
     const current = await call(`reading node ${node}`, () => this.cluster.core.readNode({ name: node }));
     await this.recordOn("node", node, current, { unschedulable: current.spec?.unschedulable ?? false });
     await call(`cordoning node ${node}`, () => this.cluster.core.patchNode({ name: node, body: { spec: { unschedulable: true } } }, mergePatch));

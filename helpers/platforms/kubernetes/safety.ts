@@ -38,6 +38,10 @@ export class NamespaceLease implements AsyncDisposable {
   private timer: NodeJS.Timeout | undefined;
   private released?: Promise<void>;
   private lastError: string | undefined;
+  /** When the API server last accepted our renewal (or the take). */
+  private renewedAt = Date.now();
+  /** Another game day that holds the lock now, if one took it over. */
+  private takenBy: string | undefined;
 
   private constructor(
     private readonly cluster: Cluster,
@@ -77,6 +81,7 @@ export class NamespaceLease implements AsyncDisposable {
     const { coordination } = this.cluster;
     try {
       await coordination.createNamespacedLease({ namespace: this.namespace, body: this.body() });
+      this.renewedAt = Date.now();
       return;
     } catch (error) {
       if (!isConflict(error)) throw new HarnessError(`cannot take the game-day lock on namespace ${this.namespace}: ${apiMessage(error)}`, { cause: error });
@@ -94,6 +99,7 @@ export class NamespaceLease implements AsyncDisposable {
     // Free, or left by a run that stopped renewing: take it over, unless someone else just did.
     try {
       await coordination.replaceNamespacedLease({ name: LEASE_NAME, namespace: this.namespace, body: this.body(current.metadata?.resourceVersion) });
+      this.renewedAt = Date.now();
     } catch (error) {
       if (isConflict(error)) throw new HarnessError(`namespace ${this.namespace}: another game day took the lock at the same moment; retry later`);
       throw error;
@@ -104,14 +110,35 @@ export class NamespaceLease implements AsyncDisposable {
     const { coordination } = this.cluster;
     const current = await coordination.readNamespacedLease({ name: LEASE_NAME, namespace: this.namespace });
     if (current.spec?.holderIdentity !== this.holder) {
-      this.lastError = `the lock was taken by "${current.spec?.holderIdentity ?? ""}"`;
+      this.takenBy = current.spec?.holderIdentity ?? "";
+      this.lastError = `the lock was taken by "${this.takenBy}"`;
       return;
     }
+    const attempt = Date.now();
     await coordination.replaceNamespacedLease({
       name: LEASE_NAME,
       namespace: this.namespace,
       body: { ...current, spec: { ...current.spec, renewTime: new V1MicroTime() } },
     });
+    this.renewedAt = attempt;
+    this.lastError = undefined;
+  }
+
+  /**
+   * Throws unless this run still holds the lock: another game day took it over, or renewals have
+   * failed for longer than the lease lasts (so another may take it any moment). `action` names what
+   * was about to happen.
+   */
+  assertHeld(action: string): void {
+    if (this.takenBy !== undefined) {
+      throw new HarnessError(`refusing to ${action}: the game-day lock on namespace ${this.namespace} was taken over by "${this.takenBy}"; this run no longer owns the namespace`);
+    }
+    const expiredAt = this.renewedAt + this.durationSeconds * 1000;
+    if (Date.now() > expiredAt) {
+      throw new HarnessError(
+        `refusing to ${action}: the game-day lock on namespace ${this.namespace} expired at ${new Date(expiredAt).toISOString()} (renewals failing: ${this.lastError ?? "no answer"})`,
+      );
+    }
   }
 
   /** Why the last renewal failed, if it did. */
