@@ -17,7 +17,9 @@ import { restoreNamespace } from "../helpers/platforms/kubernetes/restore.ts";
 import { controlPlaneBinDir, sweepOrphanedControlPlanes } from "../helpers/platforms/kubernetes/control-plane.ts";
 import { assertNamespaceAllowed } from "../helpers/platforms/kubernetes/safety.ts";
 import { CLUSTER_ENV, clusterSettingsFromEnv, namesACluster } from "../helpers/platforms/kubernetes/settings.ts";
-import { LocalPlatform } from "../helpers/platforms/local/local-platform.ts";
+import { KUBERNETES_CAPABILITIES } from "../helpers/platforms/kubernetes/kubernetes-platform.ts";
+import { LOCAL_CAPABILITIES, LocalPlatform } from "../helpers/platforms/local/local-platform.ts";
+import type { PlatformCapability } from "../helpers/platforms/platform.ts";
 import { buildHtmlReport } from "../helpers/report/html-report.ts";
 import { EXIT_CODES, type Verdict } from "../helpers/report/verdict.ts";
 import { formatPlan } from "../helpers/scenario/plan.ts";
@@ -28,6 +30,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REPORTS = path.resolve(ROOT, process.env.GAMEDAY_REPORTS_DIR ?? "reports");
 const PLATFORMS = ["local", "kubernetes"] as const;
 const PROJECTS: Record<(typeof PLATFORMS)[number], string> = { local: "sock-shop", kubernetes: "sock-shop-kubernetes" };
+const CAPABILITIES: Record<(typeof PLATFORMS)[number], ReadonlySet<PlatformCapability>> = { local: LOCAL_CAPABILITIES, kubernetes: KUBERNETES_CAPABILITIES };
 
 const USAGE = `usage: gameday <command> [options]
 
@@ -231,7 +234,7 @@ async function plan(args: string[]): Promise<number> {
   if (!loaded) return EXIT_CODES["invalid input"];
   const outstanding = new Ledger(path.join(stateDir(), "ledger.jsonl")).outstanding().length;
   const maxFaultMs = Number(process.env.GAMEDAY_MAX_FAULT_DURATION ?? 600) * 1_000;
-  console.log(formatPlan(loaded, { target: TARGETS[loaded.scenario.target], platform: options.platform, outstanding, maxFaultMs }));
+  console.log(formatPlan(loaded, { target: TARGETS[loaded.scenario.target], platform: options.platform, capabilities: CAPABILITIES[options.platform], outstanding, maxFaultMs }));
   return 0;
 }
 

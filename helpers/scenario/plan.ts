@@ -2,6 +2,7 @@
 // without touching anything.
 import { formatMs } from "../core/time.ts";
 import type { Fault } from "../faults/fault.ts";
+import type { PlatformCapability } from "../platforms/platform.ts";
 import { faultFactories } from "../faults/index.ts";
 import type { Target } from "../target/target.ts";
 import { expectation } from "./expectation.ts";
@@ -43,11 +44,20 @@ function before(spec: FaultSpec, target: Target | undefined): string {
   return `  (declared: ${deployment.replicas} replica(s)${"image" in deployment ? `, image ${String((deployment as { image?: string }).image)}` : ""})`;
 }
 
-export function formatPlan(loaded: LoadedScenario, options: { target?: Target | undefined; platform: string; outstanding: number; maxFaultMs: number }): string {
+export function formatPlan(
+  loaded: LoadedScenario,
+  options: { target?: Target | undefined; platform: string; capabilities?: ReadonlySet<PlatformCapability> | undefined; outstanding: number; maxFaultMs: number },
+): string {
   const s = loaded.scenario;
   const lines: string[] = [];
   const add = (phase: string, text: string): void => void lines.push(`  ${phase.padEnd(10)}  ${text}`);
   lines.push(`plan for ${loaded.file}: ${s.name} → target ${s.target} on the ${options.platform} platform`);
+  const capabilities = options.capabilities;
+  const missing = capabilities ? s.faults.map(faultOf).filter((fault) => !capabilities.has(fault.requires)) : [];
+  if (capabilities && missing.length > 0) {
+    lines.push(`  SKIPPED on ${options.platform}: it cannot ${missing.map((f) => `${f.title} (needs "${f.requires}")`).join("; ")}; it can change: ${[...capabilities].join(", ")}`);
+    return lines.join("\n");
+  }
   lines.push("  this command reads only; it starts and mutates nothing.\n");
   add("preflight", `janitor: revert faults left by crashed runs (${options.outstanding} outstanding in the ledger now)`);
   for (const spec of s["steady-state"]) add("", `steady state, ${invariant(spec)}   (failing: environment not ready, exit 3)`);

@@ -44,7 +44,7 @@ export interface KubernetesPlatformOptions {
 
 export const ISOLATION_POLICY_PREFIX = "gameday-isolate-";
 
-const CAPABILITIES: readonly PlatformCapability[] = ["replicas", "images", "env", "network-policy", "nodes"];
+export const KUBERNETES_CAPABILITIES: ReadonlySet<PlatformCapability> = new Set<PlatformCapability>(["replicas", "images", "env", "network-policy", "nodes"]);
 
 function selectorOf(deployment: V1Deployment): string {
   const labels = deployment.spec?.selector.matchLabels ?? {};
@@ -61,7 +61,7 @@ const firstImage = (pod: { spec?: { containers: { image?: string }[] } | undefin
 
 export class KubernetesPlatform implements Platform {
   readonly name = "kubernetes";
-  readonly capabilities: ReadonlySet<PlatformCapability> = new Set(CAPABILITIES);
+  readonly capabilities: ReadonlySet<PlatformCapability> = KUBERNETES_CAPABILITIES;
   readonly scope: Record<string, string>;
   /** Pods deleted by killReplicas that are gone for good: counted as restarts of their deployment. */
   private readonly replaced = new Map<string, Set<string>>();

@@ -32,6 +32,8 @@ export interface LocalPlatformOptions {
   log?: ((line: string) => void) | undefined;
 }
 
+export const LOCAL_CAPABILITIES: ReadonlySet<PlatformCapability> = new Set<PlatformCapability>(["replicas", "images", "links", "service-conditions", "broker"]);
+
 /** Run directories (data and logs of past runs) kept for inspection; older ones are removed. */
 const KEEP_RUNS = 10;
 
@@ -46,7 +48,7 @@ function pruneOldRuns(workDir: string, keep: number): void {
 
 export class LocalPlatform implements Platform {
   readonly name = "local";
-  readonly capabilities: ReadonlySet<PlatformCapability> = new Set<PlatformCapability>(["replicas", "images", "links", "service-conditions", "broker"]);
+  readonly capabilities: ReadonlySet<PlatformCapability> = LOCAL_CAPABILITIES;
   private disposed?: Promise<void>;
 
   private constructor(

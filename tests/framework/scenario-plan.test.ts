@@ -1,0 +1,18 @@
+// `gameday plan`: what a scenario would mutate on a platform, or why that platform would skip it.
+import { expect, test } from "@playwright/test";
+import { KUBERNETES_CAPABILITIES } from "../../helpers/platforms/kubernetes/kubernetes-platform.ts";
+import { LOCAL_CAPABILITIES } from "../../helpers/platforms/local/local-platform.ts";
+import { loadScenario } from "../../helpers/scenario/loader.ts";
+import { formatPlan } from "../../helpers/scenario/plan.ts";
+
+const plan = (file: string, platform: string, capabilities: typeof LOCAL_CAPABILITIES): string =>
+  formatPlan(loadScenario(file), { platform, capabilities, outstanding: 0, maxFaultMs: 600_000 });
+
+test("a fault the platform can make is listed as a mutation; one it cannot makes the plan say the scenario is skipped, and why", () => {
+  const local = plan("scenarios/payment-latency.yaml", "local", LOCAL_CAPABILITIES);
+  expect(local).toContain("1. MUTATES: add 2000 ms of latency from orders to payment");
+  const kubernetes = plan("scenarios/payment-latency.yaml", "kubernetes", KUBERNETES_CAPABILITIES);
+  expect(kubernetes).toContain('SKIPPED on kubernetes: it cannot add 2000 ms of latency from orders to payment (needs "links"); it can change: replicas, images, env, network-policy, nodes');
+  expect(kubernetes).not.toContain("MUTATES");
+  expect(plan("scenarios/queue-consumer-outage.yaml", "kubernetes", KUBERNETES_CAPABILITIES)).toContain("1. MUTATES: scale deployment queue-master to 0");
+});
