@@ -9,6 +9,7 @@ import { replicasWithinBlastRadius } from "../../helpers/platforms/blast-radius.
 import { connectCluster } from "../../helpers/platforms/kubernetes/cluster.ts";
 import { loadManifests, runNamespace } from "../../helpers/platforms/kubernetes/embedded.ts";
 import { forgetRestored, mergeOriginal, ORIGINAL_ANNOTATION, originalPatch, readOriginal } from "../../helpers/platforms/kubernetes/original-state.ts";
+import { parsePodLog } from "../../helpers/platforms/kubernetes/kubernetes-platform.ts";
 import { assertNamespaceAllowed } from "../../helpers/platforms/kubernetes/safety.ts";
 import { clusterSettingsFromEnv, namesACluster, parseEndpoints } from "../../helpers/platforms/kubernetes/settings.ts";
 
@@ -133,4 +134,19 @@ test("the embedded cluster: a DNS-label namespace per run; manifests moved into 
   const objects = loadManifests(file, "gameday-run");
   expect(objects.map((o) => `${o.kind}/${o.metadata?.name}@${o.metadata?.namespace}`)).toEqual(["Service/web@gameday-run", "Deployment/web@gameday-run"]);
   expect(JSON.stringify(objects[0])).not.toContain("30001");
+});
+
+test("pod logs: timestamped lines since the moment, nanosecond times included, anything else skipped", () => {
+  const text = [
+    "2026-11-26T04:00:00.000000001Z Starting queue-master",
+    "2026-11-26T04:00:05.123456789Z Received shipment task: order-1",
+    "not a timestamped line",
+    "",
+    "2026-11-26T04:00:06Z Received shipment task: order-2 with  two spaces",
+  ].join("\n");
+  const since = Date.parse("2026-11-26T04:00:05Z");
+  expect(parsePodLog(text, "queue-master-abc", since)).toEqual([
+    { time: Date.parse("2026-11-26T04:00:05.123Z"), source: "queue-master-abc", text: "Received shipment task: order-1" },
+    { time: Date.parse("2026-11-26T04:00:06Z"), source: "queue-master-abc", text: "Received shipment task: order-2 with  two spaces" },
+  ]);
 });

@@ -59,6 +59,19 @@ const podRestarts = (pod: V1Pod): number => (pod.status?.containerStatuses ?? []
 const podCrashLooping = (pod: V1Pod): boolean => (pod.status?.containerStatuses ?? []).some((c) => c.state?.waiting?.reason === "CrashLoopBackOff");
 const firstImage = (pod: { spec?: { containers: { image?: string }[] } | undefined }): string => pod.spec?.containers[0]?.image ?? "";
 
+/** Lines of `kubectl logs --timestamps` output (RFC 3339 time, a space, the line) written at or after sinceMs. */
+export function parsePodLog(text: string, pod: string, sinceMs: number): LogLine[] {
+  const lines: LogLine[] = [];
+  for (const raw of text.split("\n")) {
+    const space = raw.indexOf(" ");
+    if (space <= 0) continue;
+    const time = Date.parse(raw.slice(0, space));
+    if (Number.isNaN(time) || time < sinceMs) continue;
+    lines.push({ time, source: pod, text: raw.slice(space + 1) });
+  }
+  return lines;
+}
+
 export class KubernetesPlatform implements Platform {
   readonly name = "kubernetes";
   readonly capabilities: ReadonlySet<PlatformCapability> = KUBERNETES_CAPABILITIES;
@@ -422,13 +435,7 @@ export class KubernetesPlatform implements Platform {
       } catch {
         continue; // a pod that has not started has no log yet
       }
-      for (const raw of text.split("\n")) {
-        const space = raw.indexOf(" ");
-        if (space <= 0) continue;
-        const time = Date.parse(raw.slice(0, space));
-        if (Number.isNaN(time) || time < sinceMs) continue;
-        lines.push({ time, source: name, text: raw.slice(space + 1) });
-      }
+      lines.push(...parsePodLog(text, name, sinceMs));
     }
     return lines.sort((a, b) => a.time - b.time);
   }
