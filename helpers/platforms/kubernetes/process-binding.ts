@@ -3,10 +3,10 @@
 // processes run; no pods → they stop; the template's image → that build runs (a broken image runs
 // the broken build); a pod deleted and replaced → one replica process is killed and restarts. So a
 // fault sent through the real API server really stops the real consumer on the real broker.
-import type { V1Pod } from "@kubernetes/client-node";
+import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
 import { describeError } from "../../core/errors.ts";
 import type { Supervisor } from "../local/supervisor.ts";
-import { isNotFound, type Cluster } from "./cluster.ts";
+import type { Cluster } from "./cluster.ts";
 
 export interface ProcessBindingOptions {
   cluster: Cluster;
@@ -40,35 +40,30 @@ export class ProcessBinding implements AsyncDisposable {
           this.lastProblem = describeError(error);
         })
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs ?? 250);
+          if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs ?? 100);
         });
     };
     tick();
     return this;
   }
 
-  /** One pass over every deployment the supervisor runs. */
+  /** One pass over every deployment the supervisor runs: two list calls, whatever the number of deployments. */
   async syncAll(): Promise<void> {
+    const { cluster, namespace } = this.options;
+    const [deployments, pods] = await Promise.all([cluster.apps.listNamespacedDeployment({ namespace }), cluster.core.listNamespacedPod({ namespace })]);
     for (const name of this.options.supervisor.names()) {
       if (this.stopped) return;
-      await this.sync(name);
+      const deployment = deployments.items.find((d) => d.metadata?.name === name);
+      if (!deployment) continue; // not part of the cluster's copy of the target: leave it alone
+      const selector = Object.entries(deployment.spec?.selector.matchLabels ?? {});
+      const mine = pods.items.filter((p) => p.metadata?.deletionTimestamp === undefined && selector.every(([k, v]) => p.metadata?.labels?.[k] === v));
+      await this.sync(name, deployment, mine);
     }
     this.syncs += 1;
   }
 
-  private async sync(name: string): Promise<void> {
-    const { cluster, namespace, supervisor } = this.options;
-    let deployment;
-    try {
-      deployment = await cluster.apps.readNamespacedDeployment({ name, namespace });
-    } catch (error) {
-      if (isNotFound(error)) return; // not part of the cluster's copy of the target: leave it alone
-      throw error;
-    }
-    const selector = Object.entries(deployment.spec?.selector.matchLabels ?? {})
-      .map(([k, v]) => `${k}=${v}`)
-      .join(",");
-    const pods = (await cluster.core.listNamespacedPod({ namespace, labelSelector: selector })).items.filter((p: V1Pod) => p.metadata?.deletionTimestamp === undefined);
+  private async sync(name: string, deployment: V1Deployment, pods: V1Pod[]): Promise<void> {
+    const { supervisor } = this.options;
     const live = new Map(pods.map((p) => [p.metadata?.name ?? "", p.metadata?.labels?.["pod-template-hash"] ?? ""]));
 
     const image = deployment.spec?.template.spec?.containers[0]?.image ?? "";
