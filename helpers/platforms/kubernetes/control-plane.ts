@@ -542,7 +542,11 @@ export async function controlPlaneBinDir(options: { log?: (line: string) => void
   const buildTimeoutMs = options.buildTimeoutMs ?? 90 * 60_000;
   const { code, timedOut, stdout, stderr } = await new Promise<{ code: number | null; timedOut: boolean; stdout: string; stderr: string[] }>((resolve, reject) => {
     // Its own process group, so a timeout stops the go compilers under it too.
-    const child = spawn("bash", [script], { cwd: REPO_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    // Go's default install directory, for shells whose PATH lacks it (as bin/ensure-deps.mjs does).
+    const goBin = "/usr/local/go/bin";
+    const pathList = (process.env.PATH ?? "").split(path.delimiter);
+    const env = fs.existsSync(goBin) && !pathList.includes(goBin) ? { ...process.env, PATH: [...pathList, goBin].join(path.delimiter) } : process.env;
+    const child = spawn("bash", [script], { cwd: REPO_ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let partial = "";
     let timedOut = false;
