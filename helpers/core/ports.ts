@@ -34,16 +34,36 @@ function tryListen(port: number): Promise<number | undefined> {
   });
 }
 
+/**
+ * Ports this process handed out, and when: a port is free between the check and its user's bind
+ * (a replica takes a second to start), so it must not be handed out twice in that window.
+ */
+const handedOut = new Map<number, number>();
+const HANDED_OUT_MS = 10 * 60_000;
+
+function reserve(port: number): number {
+  const now = Date.now();
+  for (const [p, at] of handedOut) if (now - at > HANDED_OUT_MS) handedOut.delete(p);
+  handedOut.set(port, now);
+  return port;
+}
+
+/** True when nothing listens on (or holds) 127.0.0.1:port right now. */
+export async function portIsFree(port: number): Promise<boolean> {
+  return (await tryListen(port)) !== undefined;
+}
+
 /** A free TCP port on 127.0.0.1, outside the range outgoing connections take their ports from. */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const candidate = POOL.low + Math.floor(Math.random() * (POOL.high - POOL.low + 1));
+    if (handedOut.has(candidate)) continue;
     const port = await tryListen(candidate);
-    if (port !== undefined) return port;
+    if (port !== undefined) return reserve(port);
   }
   const port = await tryListen(0); // the pool is crowded: let the kernel choose
   if (port === undefined) throw new Error("no free TCP port on 127.0.0.1");
-  return port;
+  return reserve(port);
 }
 
 /** True when something accepts TCP connections on host:port within the timeout. */

@@ -1,5 +1,6 @@
 // The local platform's controller, with real child processes.
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -67,6 +68,28 @@ test("a killed replica is restarted by the controller and counted", async () => 
   await expect.poll(() => supervisor.status("web").restarts, { timeout: 5_000 }).toBe(1);
   await supervisor.waitReady(15_000);
   expect(supervisor.status("web")).toMatchObject({ ready: 1, running: 1 });
+});
+
+test("a replica whose port was taken while it was down restarts on another port, and the service follows it", async () => {
+  const portLogged = `console.log("port " + process.env.PORT);${WEB}`;
+  await supervisor.apply([{ ...web(1), args: ["-e", portLogged] }]);
+  await supervisor.waitReady(15_000);
+  const portOf = (): number[] => supervisor.logs("web").flatMap((l) => (/^port (\d+)$/.exec(l.text)?.[1] ? [Number(/^port (\d+)$/.exec(l.text)?.[1])] : []));
+  const [first] = portOf();
+  // Kill the replica and take its port during the back-off, as another process might.
+  supervisor.killReplica("web");
+  const squatter = net.createServer();
+  await new Promise<void>((resolve) => squatter.listen(first, "127.0.0.1", resolve));
+  try {
+    await expect.poll(() => portOf().length, { timeout: 10_000, message: "the replica restarted" }).toBe(2);
+    const second = portOf()[1];
+    expect(second).not.toBe(first);
+    expect(supervisor.logs("web").map((l) => l.text)).toContain(`gameday: port ${first} was taken while the replica was down; restarting it on port ${second}`);
+    await supervisor.waitReady(15_000);
+    expect(await (await fetch(supervisor.serviceUrl("web"))).text()).toMatch(/^web-/);
+  } finally {
+    squatter.close();
+  }
 });
 
 test("replicas exit when the supervisor process dies, even by SIGKILL", async () => {

@@ -10,7 +10,7 @@ import net from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { HarnessError } from "../../core/errors.ts";
-import { freePort } from "../../core/ports.ts";
+import { freePort, portIsFree } from "../../core/ports.ts";
 import { formatMs, sleep } from "../../core/time.ts";
 import type { DeploymentStatus, LinkCondition, LinkReading, LogLine, PlatformEvent, Rollout, ServiceCondition } from "../platform.ts";
 import { ServiceProxy } from "./service-proxy.ts";
@@ -468,8 +468,18 @@ export class Supervisor {
     replica.state = "backoff";
     this.event("Warning", "BackOff", `pod/${replica.id}`, `Replica exited (${how}) after ${formatMs(uptime)}; restarting in ${formatMs(delay)}`);
     replica.timer = setTimeout(() => {
-      if (replica.state === "backoff" && !this.stopped) this.launch(d, replica);
+      this.relaunch(d, replica).catch((error: unknown) => this.record(d, replica, `gameday: could not restart the replica: ${error instanceof Error ? error.message : String(error)}`));
     }, delay);
+  }
+
+  /** Restarts a crashed replica; on a new port if something else took its own meanwhile. */
+  private async relaunch(d: Deployment, replica: Replica): Promise<void> {
+    if (replica.port && !(await portIsFree(replica.port))) {
+      const taken = replica.port;
+      replica.port = await freePort();
+      this.record(d, replica, `gameday: port ${taken} was taken while the replica was down; restarting it on port ${replica.port}`);
+    }
+    if (replica.state === "backoff" && !this.stopped) this.launch(d, replica);
   }
 
   private async terminate(d: Deployment, replica: Replica, why = "scaled down"): Promise<void> {
