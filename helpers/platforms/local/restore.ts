@@ -2,25 +2,15 @@
 // when the runner dies, every replica sees its stdin close and exits, so the fault dies with it.
 // What can outlive it are orphans (a replica that ignored the signal, a private broker node): find
 // them by the run id in their environment and stop them.
-import fs from "node:fs";
 import type { LedgerEntry } from "../../ledger/ledger.ts";
 import { sweepOrphanedNodes } from "../../broker/rabbitmq.ts";
+import { processesWithEnv } from "../../core/processes.ts";
 
 export const RUN_ID_ENV = "GAMEDAY_RUN_ID";
 
 /** Pids of processes whose environment carries the run's id. */
 export function processesOfRun(runId: string): number[] {
-  const needle = `${RUN_ID_ENV}=${runId}\0`;
-  const pids: number[] = [];
-  for (const name of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      if (`${fs.readFileSync(`/proc/${name}/environ`, "utf8")}\0`.includes(needle)) pids.push(Number(name));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids;
+  return processesWithEnv(RUN_ID_ENV, runId);
 }
 
 export async function restoreLocal(entry: LedgerEntry): Promise<string> {
