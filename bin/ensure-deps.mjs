@@ -41,10 +41,8 @@ if (!fs.existsSync(lock) || fs.statSync(lock).mtimeMs < fs.statSync(lockfile).mt
 // version-keyed cache: about 11 minutes the first time on 2 cores, instant afterwards.
 if (process.argv.includes("--control-plane") && !process.env.GAMEDAY_CONTROL_PLANE_BIN) {
   const started = Date.now();
-  const goBin = "/usr/local/go/bin";
-  const env = fs.existsSync(goBin) && !(process.env.PATH ?? "").split(":").includes(goBin) ? { PATH: `${process.env.PATH}:${goBin}` } : {};
   try {
-    const binDir = execFileSync("bash", [path.join(root, "tools", "control-plane", "build.sh")], { cwd: root, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } })
+    const binDir = execFileSync("bash", [path.join(root, "tools", "control-plane", "build.sh")], { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
       .toString()
       .trim();
     const seconds = Math.round((Date.now() - started) / 1000);

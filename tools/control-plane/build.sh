@@ -13,6 +13,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 kubernetes_version=v1.37.2
 cache_root="${GAMEDAY_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/gameday}/control-plane"
 
+# Go's default install directory, for shells whose PATH lacks it.
+if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then export PATH="$PATH:/usr/local/go/bin"; fi
 if ! command -v go >/dev/null 2>&1; then
   echo "control-plane build: the go command is not on PATH; install Go 1.26 (https://go.dev/dl) or put /usr/local/go/bin on PATH" >&2
   exit 3
@@ -56,5 +58,7 @@ mkdir -p "$(dirname "$bin_dir")"
 rm -rf "$bin_dir"
 mv "$staging" "$bin_dir"
 trap - EXIT
+# Keep the three newest builds (other checkouts may pin other versions); older ones are ~400 MB each.
+ls -1dt "$cache_root"/v*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
 log "control plane $kubernetes_version ready in $((SECONDS - started)) s: $bin_dir"
 echo "$bin_dir"

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { describeError, EnvironmentNotReady, ScenarioError } from "../../core/errors.ts";
 import { orphaned, remember } from "../../core/leftovers.ts";
+import { processesWithEnv } from "../../core/processes.ts";
 import { freePort } from "../../core/ports.ts";
 import { sleep } from "../../core/time.ts";
 import { kwokStagesYaml } from "./kwok-stages.ts";
@@ -493,17 +494,7 @@ function lastLines(text: string, count: number): string {
 
 /** Pids of live processes started for the control plane in `workDir` (read from /proc/<pid>/environ). */
 export function controlPlaneProcesses(workDir: string): number[] {
-  const marker = `${OWNER_ENV}=${path.resolve(workDir)}`;
-  const pids: number[] = [];
-  for (const name of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${name}/environ`, "utf8").split("\0").includes(marker)) pids.push(Number(name));
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
-  }
-  return pids;
+  return processesWithEnv(OWNER_ENV, path.resolve(workDir));
 }
 
 /** Kills the control-plane processes of runs that died without stopping them; returns how many processes. */
@@ -542,11 +533,7 @@ export async function controlPlaneBinDir(options: { log?: (line: string) => void
   const buildTimeoutMs = options.buildTimeoutMs ?? 90 * 60_000;
   const { code, timedOut, stdout, stderr } = await new Promise<{ code: number | null; timedOut: boolean; stdout: string; stderr: string[] }>((resolve, reject) => {
     // Its own process group, so a timeout stops the go compilers under it too.
-    // Go's default install directory, for shells whose PATH lacks it (as bin/ensure-deps.mjs does).
-    const goBin = "/usr/local/go/bin";
-    const pathList = (process.env.PATH ?? "").split(path.delimiter);
-    const env = fs.existsSync(goBin) && !pathList.includes(goBin) ? { ...process.env, PATH: [...pathList, goBin].join(path.delimiter) } : process.env;
-    const child = spawn("bash", [script], { cwd: REPO_ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("bash", [script], { cwd: REPO_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let partial = "";
     let timedOut = false;
