@@ -1,6 +1,7 @@
 // The fault catalogue: one factory per YAML fault kind. The registry is typed from the scenario
 // schema, so a kind without a factory is a compile error; shared code looks faults up here and
 // never branches on kind.
+import type { PlatformCapability } from "../platforms/platform.ts";
 import type { FaultKind, FaultSpec } from "../scenario/schema.ts";
 import { blackhole } from "./blackhole.ts";
 import { brokenBuild } from "./broken-build.ts";
@@ -33,6 +34,16 @@ export const faultFactories: FaultFactories = {
 /** The fault a validated scenario spec describes. */
 export function createFault(spec: FaultSpec): Fault {
   return (faultFactories[spec.kind] as (spec: FaultSpec) => Fault)(spec);
+}
+
+/**
+ * Why a platform with these capabilities cannot run a scenario with these faults, or undefined when
+ * it can. Said by `gameday plan` and by the skipped test alike.
+ */
+export function whyPlatformCannot(platform: string, capabilities: ReadonlySet<PlatformCapability>, specs: readonly FaultSpec[]): string | undefined {
+  const missing = specs.map(createFault).filter((fault) => !capabilities.has(fault.requires));
+  if (missing.length === 0) return undefined;
+  return `the ${platform} platform cannot ${missing.map((f) => `${f.title} (needs "${f.requires}")`).join("; ")}; it can change: ${[...capabilities].join(", ")}`;
 }
 
 export { activeFault, type ActiveFault, type Fault, type FaultContext } from "./fault.ts";

@@ -1,9 +1,8 @@
 // `gameday plan`: what a scenario would do, phase by phase, and exactly what it would mutate —
 // without touching anything.
 import { formatMs } from "../core/time.ts";
-import type { Fault } from "../faults/fault.ts";
 import type { PlatformCapability } from "../platforms/platform.ts";
-import { faultFactories } from "../faults/index.ts";
+import { createFault, whyPlatformCannot } from "../faults/index.ts";
 import type { Target } from "../target/target.ts";
 import { expectation } from "./expectation.ts";
 import type { LoadedScenario } from "./loader.ts";
@@ -34,7 +33,6 @@ function invariant(spec: InvariantSpec): string {
   return `${spec.mode}: ${subject(spec.probe)}: ${condition}${timing}`;
 }
 
-const faultOf = (spec: FaultSpec): Fault => (faultFactories[spec.kind] as (s: FaultSpec) => Fault)(spec);
 
 /** The original state a fault will replace, as far as the target's definition tells before a run. */
 function before(spec: FaultSpec, target: Target | undefined): string {
@@ -52,17 +50,16 @@ export function formatPlan(
   const lines: string[] = [];
   const add = (phase: string, text: string): void => void lines.push(`  ${phase.padEnd(10)}  ${text}`);
   lines.push(`plan for ${loaded.file}: ${s.name} → target ${s.target} on the ${options.platform} platform`);
-  const capabilities = options.capabilities;
-  const missing = capabilities ? s.faults.map(faultOf).filter((fault) => !capabilities.has(fault.requires)) : [];
-  if (capabilities && missing.length > 0) {
-    lines.push(`  SKIPPED on ${options.platform}: it cannot ${missing.map((f) => `${f.title} (needs "${f.requires}")`).join("; ")}; it can change: ${[...capabilities].join(", ")}`);
+  const cannot = options.capabilities && whyPlatformCannot(options.platform, options.capabilities, s.faults);
+  if (cannot) {
+    lines.push(`  SKIPPED: ${cannot}`);
     return lines.join("\n");
   }
   lines.push("  this command reads only; it starts and mutates nothing.\n");
   add("preflight", `janitor: revert faults left by crashed runs (${options.outstanding} outstanding in the ledger now)`);
   for (const spec of s["steady-state"]) add("", `steady state, ${invariant(spec)}   (failing: environment not ready, exit 3)`);
   s.faults.forEach((spec, i) => {
-    const fault = faultOf(spec);
+    const fault = createFault(spec);
     const timing = [spec.start !== undefined ? `starts ${formatMs(spec.start)} into "during"` : "", spec.duration !== undefined ? `reverted after ${formatMs(spec.duration)}` : ""]
       .filter((t) => t !== "")
       .join(", ");

@@ -12,7 +12,7 @@ test("a fault the platform can make is listed as a mutation; one it cannot makes
   const local = plan("scenarios/payment-latency.yaml", "local", LOCAL_CAPABILITIES);
   expect(local).toContain("1. MUTATES: add 2000 ms of latency from orders to payment");
   const kubernetes = plan("scenarios/payment-latency.yaml", "kubernetes", KUBERNETES_CAPABILITIES);
-  expect(kubernetes).toContain('SKIPPED on kubernetes: it cannot add 2000 ms of latency from orders to payment (needs "links"); it can change: replicas, images, env, network-policy, nodes');
+  expect(kubernetes).toContain('SKIPPED: the kubernetes platform cannot add 2000 ms of latency from orders to payment (needs "links"); it can change: replicas, images, env, network-policy, nodes');
   expect(kubernetes).not.toContain("MUTATES");
   expect(plan("scenarios/queue-consumer-outage.yaml", "kubernetes", KUBERNETES_CAPABILITIES)).toContain("1. MUTATES: scale deployment queue-master to 0");
 });
