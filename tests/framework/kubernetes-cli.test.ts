@@ -10,6 +10,7 @@ import { deployEmbeddedTarget } from "../../helpers/platforms/kubernetes/embedde
 import { ORIGINAL_ANNOTATION } from "../../helpers/platforms/kubernetes/original-state.ts";
 import { LEASE_NAME } from "../../helpers/platforms/kubernetes/safety.ts";
 import { sockShop } from "../../sock-shop/target.ts";
+import { gameday } from "./support/kubernetes.ts";
 
 const root = process.cwd();
 
@@ -34,11 +35,7 @@ test("gameday run --platform kubernetes: two scenarios pass through the API serv
   const reports = testInfo.outputPath("reports");
   const env: NodeJS.ProcessEnv = { ...process.env, GAMEDAY_STATE_DIR: stateDir, GAMEDAY_REPORTS_DIR: reports };
   const scenarios = ["scenarios/queue-consumer-outage.yaml", "scenarios/queue-master-broken-build.yaml"];
-  const cli = spawn(process.execPath, ["--import", "tsx", "bin/gameday.ts", "run", "--platform", "kubernetes", ...scenarios], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  cli.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  cli.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const code = await new Promise<number | null>((resolve) => cli.once("exit", resolve));
+  const { code, output } = await gameday(["run", "--platform", "kubernetes", ...scenarios], env);
   await testInfo.attach("gameday output", { body: output, contentType: "text/plain" });
 
   expect(code, output).toBe(0);
@@ -74,11 +71,7 @@ test("gameday run --platform kubernetes SIGKILLed mid-fault: gameday restore clo
   process.kill(-(cli.pid ?? 0), "SIGKILL");
   await new Promise((resolve) => (cli.exitCode !== null || cli.signalCode !== null ? resolve(undefined) : cli.once("exit", resolve)));
 
-  const restore = spawn(process.execPath, ["--import", "tsx", "bin/gameday.ts", "restore"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  restore.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  restore.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const code = await new Promise<number | null>((resolve) => restore.once("exit", resolve));
+  const { code, output } = await gameday(["restore"], env);
   expect(code, output).toBe(0);
   expect(output).toMatch(/reverted: scale deployment queue-master to 0 \(run .*, kubernetes, .*\) — the embedded control plane of run .* (is gone|no longer answers)/);
   expect(new Ledger(ledgerFile).outstanding(), output).toEqual([]);
@@ -93,22 +86,14 @@ test("your own cluster: --kubeconfig, --namespace, --allow-namespace and --endpo
     const endpoints = ["front-end", "rabbitmq", "rabbitmq-management", "queue-master"].map((s) => `${s}=${yours.local.endpoint(s)}`).join(",");
     const stateDir = testInfo.outputPath("state");
     const env: NodeJS.ProcessEnv = { ...process.env, GAMEDAY_STATE_DIR: stateDir, GAMEDAY_REPORTS_DIR: testInfo.outputPath("reports"), GAMEDAY_ENDPOINTS: endpoints };
-    const gameday = async (...args: string[]): Promise<{ code: number | null; output: string }> => {
-      const cli = spawn(process.execPath, ["--import", "tsx", "bin/gameday.ts", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-      let output = "";
-      cli.stdout.on("data", (d: Buffer) => (output += d.toString()));
-      cli.stderr.on("data", (d: Buffer) => (output += d.toString()));
-      const code = await new Promise<number | null>((resolve) => cli.once("exit", resolve));
-      return { code, output };
-    };
     const cluster = ["--platform", "kubernetes", "--kubeconfig", yours.controlPlane.kubeconfigPath, "--namespace", "sock-shop"];
 
-    const refused = await gameday("run", ...cluster, "scenarios/queue-consumer-outage.yaml");
+    const refused = await gameday(["run", ...cluster, "scenarios/queue-consumer-outage.yaml"], env);
     expect(refused.code, refused.output).toBe(2);
     expect(refused.output).toContain('namespace "sock-shop" is not on the allowlist (nothing): add it with --allow-namespace sock-shop');
     await expect(yours.cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace: "sock-shop" }), "refused before taking the lock").rejects.toThrow(/404|not found/i);
 
-    const run = await gameday("run", ...cluster, "--allow-namespace", "sock-shop", "scenarios/queue-consumer-outage.yaml");
+    const run = await gameday(["run", ...cluster, "--allow-namespace", "sock-shop", "scenarios/queue-consumer-outage.yaml"], env);
     await testInfo.attach("gameday output", { body: run.output, contentType: "text/plain" });
     expect(run.code, run.output).toBe(0);
     expect(run.output).not.toContain("embedded Kubernetes control plane");

@@ -15,9 +15,8 @@ import { controlPlaneBinDir, LocalControlPlane } from "../../helpers/platforms/k
 import { KubernetesPlatform } from "../../helpers/platforms/kubernetes/kubernetes-platform.ts";
 import { ORIGINAL_ANNOTATION } from "../../helpers/platforms/kubernetes/original-state.ts";
 import { LEASE_NAME } from "../../helpers/platforms/kubernetes/safety.ts";
+import { BROKEN_WEB_IMAGE, namespaceWithWeb as deployWeb, WEB_IMAGE } from "./support/kubernetes.ts";
 
-const IMAGE = "registry.example/gameday/web:1";
-const BROKEN = "registry.example/gameday/web:1-broken";
 
 let plane: LocalControlPlane;
 let cluster: Cluster;
@@ -28,7 +27,7 @@ test.describe.configure({ mode: "serial" });
 test.beforeAll(async () => {
   test.setTimeout(45 * 60_000); // only a cold build of the binaries takes this long; a warm cache answers at once
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gameday-k8s-platform-"));
-  plane = await LocalControlPlane.start({ binDir: await controlPlaneBinDir(), workDir: path.join(workDir, "cp"), brokenImages: [BROKEN], readyTimeoutMs: 90_000 });
+  plane = await LocalControlPlane.start({ binDir: await controlPlaneBinDir(), workDir: path.join(workDir, "cp"), brokenImages: [BROKEN_WEB_IMAGE], readyTimeoutMs: 90_000 });
   cluster = connectCluster({ kubeconfig: plane.kubeconfigPath });
 });
 
@@ -44,22 +43,10 @@ test.afterEach(async () => {
 });
 
 let serial = 0;
-/** A namespace with one Deployment "web" of `replicas` ready pods. */
+/** A fresh namespace with one Deployment "web" of `replicas` ready pods. */
 async function namespaceWithWeb(replicas = 2): Promise<string> {
   const namespace = `t${Date.now().toString(36)}-${serial++}`;
-  await cluster.core.createNamespace({ body: { metadata: { name: namespace } } });
-  const body: V1Deployment = {
-    metadata: { name: "web", labels: { name: "web" } },
-    spec: {
-      replicas,
-      selector: { matchLabels: { name: "web" } },
-      template: { metadata: { labels: { name: "web" } }, spec: { containers: [{ name: "web", image: IMAGE, env: [{ name: "MODE", value: "normal" }] }] } },
-    },
-  };
-  await cluster.apps.createNamespacedDeployment({ namespace, body });
-  await expect
-    .poll(async () => (await cluster.apps.readNamespacedDeployment({ name: "web", namespace })).status?.readyReplicas ?? 0, { timeout: 30_000, message: "web ready" })
-    .toBe(replicas);
+  await deployWeb(cluster, namespace, replicas);
   return namespace;
 }
 
@@ -120,13 +107,13 @@ test("broken-build rolls to an image kwok crash-loops; the revert rolls back", a
   const platform = await platformFor(namespace);
   disposeAfter(platform);
   const ledger = new Ledger(path.join(workDir, `${namespace}.jsonl`));
-  const { evidence, recorded } = await fullCycle(platform, brokenBuild({ deployment: "web", image: BROKEN }), ledger, namespace);
-  expect(evidence).toContain(`on ${BROKEN}: 0 ready`);
-  expect(evidence).toContain(`${IMAGE}: 1 ready`); // RollingUpdate: the old pod keeps serving
-  expect(JSON.parse(recorded ?? "{}")).toMatchObject({ images: { web: IMAGE } });
-  expect((await web(namespace)).spec?.template.spec?.containers[0]?.image).toBe(IMAGE);
+  const { evidence, recorded } = await fullCycle(platform, brokenBuild({ deployment: "web", image: BROKEN_WEB_IMAGE }), ledger, namespace);
+  expect(evidence).toContain(`on ${BROKEN_WEB_IMAGE}: 0 ready`);
+  expect(evidence).toContain(`${WEB_IMAGE}: 1 ready`); // RollingUpdate: the old pod keeps serving
+  expect(JSON.parse(recorded ?? "{}")).toMatchObject({ images: { web: WEB_IMAGE } });
+  expect((await web(namespace)).spec?.template.spec?.containers[0]?.image).toBe(WEB_IMAGE);
   expect(await annotation(namespace)).toBeUndefined();
-  await expect.poll(async () => (await platform.rollout("web")).images.map((i) => i.image), { timeout: 20_000 }).toEqual([IMAGE]);
+  await expect.poll(async () => (await platform.rollout("web")).images.map((i) => i.image), { timeout: 20_000 }).toEqual([WEB_IMAGE]);
 });
 
 test("patch-env sets and unsets variables, proven on the new pods; the revert restores both", async () => {
@@ -180,10 +167,9 @@ test("a second game day on a locked namespace is refused, naming the holder; it 
 
 test("a run whose lock expired may still put back what it changed, but changes nothing new; another run takes the lock over", async () => {
   const namespace = await namespaceWithWeb(1);
-  const crashed = await platformFor(namespace, "stalled-run", { leaseSeconds: 2 });
+  // A stalled run (a paused process, a network partition): its renewals never come in time.
+  const crashed = await platformFor(namespace, "stalled-run", { leaseSeconds: 2, leaseRenewEveryMs: 3_600_000 });
   await crashed.scale("web", 0);
-  // Stall: renewals stop (a paused process, a network partition), the lock is not released.
-  (crashed as unknown as { lease: { timer: NodeJS.Timeout } }).lease.timer.close();
   await expect(platformFor(namespace, "next-run"), "still locked").rejects.toThrow(/locked by game day "stalled-run"/);
   await new Promise((r) => setTimeout(r, 2_500));
   await expect(crashed.scale("web", 3)).rejects.toThrow(new RegExp(`refusing to scale ${namespace}/web to 3: the game-day lock on namespace ${namespace} expired at`));

@@ -1,23 +1,19 @@
 // Crash safety on Kubernetes: a game day is SIGKILLed with faults applied in a real cluster (no
 // teardown runs). `gameday restore` must put everything back from the ledger; and with the ledger
 // lost (another machine, a wiped CI runner), from the annotations on the objects alone.
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
-import type { V1Deployment } from "@kubernetes/client-node";
 import { expect, test } from "@playwright/test";
 import { Ledger } from "../../helpers/ledger/ledger.ts";
 import { connectCluster, type Cluster } from "../../helpers/platforms/kubernetes/cluster.ts";
 import { controlPlaneBinDir, LocalControlPlane } from "../../helpers/platforms/kubernetes/control-plane.ts";
 import { ORIGINAL_ANNOTATION } from "../../helpers/platforms/kubernetes/original-state.ts";
 import { LEASE_NAME } from "../../helpers/platforms/kubernetes/safety.ts";
+import { BROKEN_WEB_IMAGE, gameday, namespaceWithWeb, WEB_IMAGE } from "./support/kubernetes.ts";
 
-const run = promisify(execFile);
 const root = process.cwd();
-const IMAGE = "registry.example/gameday/web:1";
-const BROKEN = "registry.example/gameday/web:1-broken";
 const FAULTS = ["scale", "broken-build", "patch-env", "isolate"];
 
 const CHILD = `
@@ -32,7 +28,7 @@ const platform = await KubernetesPlatform.connect({ cluster, namespace: NAMESPAC
 const ledger = new Ledger(path.join(GAMEDAY_STATE_DIR, "ledger.jsonl"));
 const faults = [
   scaleDeployment({ deployment: "web", replicas: 0 }),
-  brokenBuild({ deployment: "web", image: ${JSON.stringify(BROKEN)} }),
+  brokenBuild({ deployment: "web", image: ${JSON.stringify(BROKEN_WEB_IMAGE)} }),
   patchEnv({ deployment: "web", env: { MODE: "degraded", EXTRA: "1" } }),
   isolate({ deployment: "web" }),
 ];
@@ -53,7 +49,7 @@ test.describe.configure({ mode: "serial" });
 test.beforeAll(async () => {
   test.setTimeout(45 * 60_000); // only a cold build of the binaries takes this long; a warm cache answers at once
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "gameday-k8s-restore-"));
-  plane = await LocalControlPlane.start({ binDir: await controlPlaneBinDir(), workDir: path.join(dir, "cp"), brokenImages: [BROKEN], readyTimeoutMs: 90_000 });
+  plane = await LocalControlPlane.start({ binDir: await controlPlaneBinDir(), workDir: path.join(dir, "cp"), brokenImages: [BROKEN_WEB_IMAGE], readyTimeoutMs: 90_000 });
   cluster = connectCluster({ kubeconfig: plane.kubeconfigPath });
   fs.writeFileSync(path.join(dir, "child.mts"), CHILD);
 });
@@ -61,19 +57,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await plane?.stop();
 });
-
-async function namespaceWithWeb(name: string): Promise<void> {
-  await cluster.core.createNamespace({ body: { metadata: { name } } });
-  const body: V1Deployment = {
-    metadata: { name: "web", labels: { name: "web" } },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { name: "web" } },
-      template: { metadata: { labels: { name: "web" } }, spec: { containers: [{ name: "web", image: IMAGE, env: [{ name: "MODE", value: "normal" }] }] } },
-    },
-  };
-  await cluster.apps.createNamespacedDeployment({ namespace: name, body });
-}
 
 /** Runs the child until it has injected `count` faults, then SIGKILLs it. */
 async function crashAfter(namespace: string, count: number, stateDir: string, leaseSeconds = 3): Promise<string> {
@@ -94,23 +77,11 @@ async function crashAfter(namespace: string, count: number, stateDir: string, le
   return runId;
 }
 
-async function gameday(args: string[], stateDir: string): Promise<{ code: number; output: string }> {
-  const result = await run(process.execPath, ["--import", "tsx", path.join(root, "bin/gameday.ts"), ...args], {
-    cwd: root,
-    env: { ...process.env, GAMEDAY_STATE_DIR: stateDir },
-    timeout: 60_000,
-  }).then(
-    (r) => ({ code: 0, output: r.stdout + r.stderr }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? 1, output: `${error.stdout ?? ""}${error.stderr ?? ""}` }),
-  );
-  return result;
-}
-
 /** What a restore must have put back, checked straight on the API server. */
 async function expectPristine(namespace: string): Promise<void> {
   const web = await cluster.apps.readNamespacedDeployment({ name: "web", namespace });
   expect(web.spec?.replicas, "replicas").toBe(2);
-  expect(web.spec?.template.spec?.containers[0]?.image, "image").toBe(IMAGE);
+  expect(web.spec?.template.spec?.containers[0]?.image, "image").toBe(WEB_IMAGE);
   expect(web.spec?.template.spec?.containers[0]?.env, "environment").toEqual([{ name: "MODE", value: "normal" }]);
   expect(web.metadata?.annotations?.[ORIGINAL_ANNOTATION], "original-state annotation").toBeUndefined();
   expect((await cluster.networking.listNamespacedNetworkPolicy({ namespace })).items.map((p) => p.metadata?.name), "NetworkPolicies").toEqual([]);
@@ -119,21 +90,21 @@ async function expectPristine(namespace: string): Promise<void> {
 for (const injected of [1, 2, 4]) {
   test(`SIGKILLed after ${injected} fault(s): gameday restore reverts them from the ledger and frees the lock`, async () => {
     const namespace = `crash-ledger-${injected}`;
-    await namespaceWithWeb(namespace);
+    await namespaceWithWeb(cluster, namespace, 2);
     const stateDir = path.join(dir, namespace);
     await crashAfter(namespace, injected, stateDir);
     const applied = await cluster.apps.readNamespacedDeployment({ name: "web", namespace });
     expect(applied.spec?.replicas, "the crash left the scale fault applied").toBe(0);
     expect(new Ledger(path.join(stateDir, "ledger.jsonl")).outstanding().map((e) => e.fault)).toEqual(FAULTS.slice(0, injected));
 
-    const restored = await gameday(["restore"], stateDir);
+    const restored = await gameday(["restore"], { ...process.env, GAMEDAY_STATE_DIR: stateDir });
     expect(restored.code, restored.output).toBe(0);
     expect(restored.output).toContain("deployment web back to");
     await expectPristine(namespace);
     expect(new Ledger(path.join(stateDir, "ledger.jsonl")).outstanding(), "ledger").toEqual([]);
     await expect(cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace }), "the dead run's lock is released").rejects.toThrow(/404|not found/i);
 
-    const again = await gameday(["restore"], stateDir);
+    const again = await gameday(["restore"], { ...process.env, GAMEDAY_STATE_DIR: stateDir });
     expect(again.code, again.output).toBe(0);
     expect(again.output).toContain("nothing to restore");
   });
@@ -141,14 +112,14 @@ for (const injected of [1, 2, 4]) {
 
 test("with the ledger lost, gameday restore --namespace reverts from the annotations, once the dead run's lock has expired", async () => {
   const namespace = "crash-annotations";
-  await namespaceWithWeb(namespace);
+  await namespaceWithWeb(cluster, namespace, 2);
   const stateDir = path.join(dir, namespace);
   // A lock long enough that the first restore surely runs while it holds.
   const runId = await crashAfter(namespace, FAULTS.length, stateDir, 20);
   fs.rmSync(stateDir, { recursive: true, force: true }); // the ledger is gone
   const args = ["restore", "--kubeconfig", plane.kubeconfigPath, "--context", "gameday-local", "--namespace", namespace];
 
-  const early = await gameday(args, path.join(dir, `${namespace}-empty`));
+  const early = await gameday(args, { ...process.env, GAMEDAY_STATE_DIR: path.join(dir, `${namespace}-empty`) });
   expect(early.code, `a change left alone is not a clean restore: ${early.output}`).toBe(3);
   expect(early.output, "a run still holding the lock may be alive: its changes are left alone").toContain(`left alone: deployment web changed by run ${runId}, which holds the namespace's lock until`);
   expect((await cluster.apps.readNamespacedDeployment({ name: "web", namespace })).spec?.replicas).toBe(0);
@@ -156,7 +127,7 @@ test("with the ledger lost, gameday restore --namespace reverts from the annotat
   const lease = await cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace });
   const expiresAt = new Date(lease.spec?.renewTime ?? 0).getTime() + (lease.spec?.leaseDurationSeconds ?? 0) * 1000;
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 500)); // the dead run's lock expires
-  const late = await gameday(args, path.join(dir, `${namespace}-empty`));
+  const late = await gameday(args, { ...process.env, GAMEDAY_STATE_DIR: path.join(dir, `${namespace}-empty`) });
   expect(late.code, late.output).toBe(0);
   expect(late.output).toContain(`(changed by run ${runId})`);
   expect(late.output).toContain("removed NetworkPolicy gameday-isolate-web");

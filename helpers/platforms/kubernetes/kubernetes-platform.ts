@@ -40,6 +40,8 @@ export interface KubernetesPlatformOptions {
   onDispose?: () => Promise<void>;
   /** Seconds a crashed run keeps the namespace locked. */
   leaseSeconds?: number;
+  /** How often the lock is renewed (default: a third of leaseSeconds). */
+  leaseRenewEveryMs?: number;
 }
 
 export const ISOLATION_POLICY_PREFIX = "gameday-isolate-";
@@ -100,7 +102,11 @@ export class KubernetesPlatform implements Platform {
       if (isNotFound(error)) throw new ScenarioError(`namespace "${namespace}" does not exist in context ${cluster.context} (${cluster.server}): deploy the target there first or pass --namespace`);
       throw new HarnessError(`cannot reach the API server of context ${cluster.context} (${cluster.server}): ${apiMessage(error)}`, { cause: error });
     }
-    const lease = await NamespaceLease.acquire(cluster, namespace, { holder: options.runId, ...(options.leaseSeconds ? { durationSeconds: options.leaseSeconds } : {}) });
+    const lease = await NamespaceLease.acquire(cluster, namespace, {
+      holder: options.runId,
+      ...(options.leaseSeconds ? { durationSeconds: options.leaseSeconds } : {}),
+      ...(options.leaseRenewEveryMs ? { renewEveryMs: options.leaseRenewEveryMs } : {}),
+    });
     return new KubernetesPlatform(cluster, namespace, options, lease);
   }
 
