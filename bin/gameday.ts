@@ -16,7 +16,7 @@ import { deployEmbeddedTarget } from "../helpers/platforms/kubernetes/embedded.t
 import { restoreNamespace } from "../helpers/platforms/kubernetes/restore.ts";
 import { controlPlaneBinDir, sweepOrphanedControlPlanes } from "../helpers/platforms/kubernetes/control-plane.ts";
 import { assertNamespaceAllowed } from "../helpers/platforms/kubernetes/safety.ts";
-import { CLUSTER_ENV, clusterSettingsFromEnv, namesACluster } from "../helpers/platforms/kubernetes/settings.ts";
+import { CLUSTER_ENV, clusterSettingsFromEnv, namesACluster, type ClusterSettings } from "../helpers/platforms/kubernetes/settings.ts";
 import { KUBERNETES_CAPABILITIES } from "../helpers/platforms/kubernetes/kubernetes-platform.ts";
 import { LOCAL_CAPABILITIES, LocalPlatform } from "../helpers/platforms/local/local-platform.ts";
 import type { PlatformCapability } from "../helpers/platforms/platform.ts";
@@ -68,6 +68,8 @@ interface Options {
   platform: (typeof PLATFORMS)[number];
   /** Cluster settings, as the environment variables the workers read (see helpers/platforms/kubernetes/settings.ts). */
   cluster: Record<string, string>;
+  /** The same, parsed (with the environment's own GAMEDAY_* values under them). */
+  clusterSettings: ClusterSettings;
   tags: string[];
   grep?: string;
   variables: Record<string, string>;
@@ -75,7 +77,7 @@ interface Options {
 }
 
 function parse(args: string[], allowed: readonly string[]): Options {
-  const options: Options = { files: [], platform: "local", cluster: {}, tags: [], variables: {}, passthrough: [] };
+  const options: Omit<Options, "clusterSettings"> = { files: [], platform: "local", cluster: {}, tags: [], variables: {}, passthrough: [] };
   let platform = "local";
   const appendTo = (name: string, value: string): void => {
     options.cluster[name] = options.cluster[name] ? `${options.cluster[name]},${value}` : value;
@@ -115,10 +117,9 @@ function parse(args: string[], allowed: readonly string[]): Options {
   if (Object.keys(options.cluster).length > 0 && options.platform !== "kubernetes" && allowed.includes("--platform")) {
     throw new UsageError("--kubeconfig, --context, --namespace, --allow-namespace, --endpoint, --max-replicas and --max-percent need --platform kubernetes");
   }
-  // Refuse bad cluster settings here, before any worker starts (exit 2, nothing touched).
-  clusterSettingsFromEnv({ ...process.env, ...options.cluster });
   for (const file of options.files) if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
-  return options;
+  // Refuse bad cluster settings here, before any worker starts (exit 2, nothing touched).
+  return { ...options, clusterSettings: clusterSettingsFromEnv({ ...process.env, ...options.cluster }) };
 }
 
 function scenarioFiles(files: string[]): string[] {
@@ -177,7 +178,7 @@ async function run(args: string[]): Promise<number> {
     console.error(`gameday: refused: ${refused.map((s) => `${s.scenario.name} targets ${s.scenario.target}`).join("; ")}, which GAMEDAY_ALLOWED_TARGETS (${allowed?.join(", ")}) does not allow`);
     return EXIT_CODES["invalid input"];
   }
-  const clusterSettings = clusterSettingsFromEnv({ ...process.env, ...options.cluster });
+  const { clusterSettings } = options;
   if (options.platform === "kubernetes" && namesACluster(clusterSettings)) {
     // Refuse a wrong kubeconfig, context or namespace here, offline, before any worker starts.
     if (clusterSettings.namespace) assertNamespaceAllowed(clusterSettings.namespace, clusterSettings.allowedNamespaces);
@@ -244,7 +245,7 @@ async function restoreCommand(args: string[]): Promise<number> {
   const ledger = new Ledger(path.join(stateDir(), "ledger.jsonl"));
   const outcomes = await restore(ledger, restorers);
   console.log(formatRestore(outcomes));
-  const settings = clusterSettingsFromEnv({ ...process.env, ...options.cluster });
+  const settings = options.clusterSettings;
   if (settings.namespace) {
     const cluster = connectCluster({ kubeconfig: settings.kubeconfig, context: settings.context });
     const swept = await restoreNamespace(cluster, settings.namespace, { skipLiveLockHolder: true });

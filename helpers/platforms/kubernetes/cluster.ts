@@ -112,6 +112,10 @@ export function isNotFound(error: unknown): boolean {
   return error instanceof ApiException && error.code === 404;
 }
 
+export function isAlreadyExists(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 409;
+}
+
 export function isConflict(error: unknown): boolean {
   return error instanceof ApiException && (error.code === 409 || error.code === 422);
 }

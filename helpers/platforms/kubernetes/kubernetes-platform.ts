@@ -18,7 +18,7 @@ import type {
   Rollout,
   ServiceCondition,
 } from "../platform.ts";
-import { apiMessage, call, isNotFound, jsonPatch, mergePatch, strategicMergePatch, type Cluster } from "./cluster.ts";
+import { apiMessage, call, isAlreadyExists, isNotFound, jsonPatch, mergePatch, strategicMergePatch, type Cluster } from "./cluster.ts";
 import { forgetRestored, mergeOriginal, MANAGED_BY_LABEL, originalPatch, readOriginal, RUN_LABEL, type OriginalState } from "./original-state.ts";
 import { DEFAULT_BLAST_RADIUS, replicasWithinBlastRadius, type BlastRadius } from "../blast-radius.ts";
 import { assertNamespaceAllowed, NamespaceLease } from "./safety.ts";
@@ -303,7 +303,7 @@ export class KubernetesPlatform implements Platform {
     try {
       await this.cluster.networking.createNamespacedNetworkPolicy({ namespace: this.namespace, body });
     } catch (error) {
-      if (apiMessage(error).includes("409")) return policyName; // already isolated by this fault: idempotent
+      if (isAlreadyExists(error)) return policyName; // already isolated by this fault: idempotent
       throw new HarnessError(`isolating ${this.namespace}/${name}: ${apiMessage(error)}`, { cause: error });
     }
     return policyName;

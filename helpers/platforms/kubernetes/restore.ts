@@ -4,7 +4,7 @@
 // isolation NetworkPolicy). Restoring is idempotent: a second pass finds nothing left to do.
 import fs from "node:fs";
 import type { V1Deployment } from "@kubernetes/client-node";
-import { HarnessError } from "../../core/errors.ts";
+import { describeError, HarnessError } from "../../core/errors.ts";
 import type { LedgerEntry } from "../../ledger/ledger.ts";
 import { apiMessage, call, connectCluster, isNotFound, jsonPatch, mergePatch, strategicMergePatch, type Cluster } from "./cluster.ts";
 import { MANAGED_BY_LABEL, ORIGINAL_ANNOTATION, originalPatch, readOriginal, RUN_LABEL } from "./original-state.ts";
@@ -142,14 +142,10 @@ export async function restoreKubernetes(entry: LedgerEntry): Promise<string> {
   try {
     ({ actions } = await restoreNamespace(cluster, namespace, { runIds: [entry.runId] }));
   } catch (error) {
-    if (scope.ephemeral === "true") return `the embedded control plane of run ${entry.runId} no longer answers (${describe(error)}), and the fault went with it`;
+    if (scope.ephemeral === "true") return `the embedded control plane of run ${entry.runId} no longer answers (${describeError(error)}), and the fault went with it`;
     throw error;
   }
   return actions.length > 0
     ? `in ${context}/${namespace}: ${actions.join("; ")}`
     : `in ${context}/${namespace}: nothing of run ${entry.runId} left to restore (already reverted)`;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
