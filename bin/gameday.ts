@@ -11,19 +11,16 @@ import { ScenarioError } from "../helpers/core/errors.ts";
 import { orphaned, stateDir } from "../helpers/core/leftovers.ts";
 import { Ledger } from "../helpers/ledger/ledger.ts";
 import { formatRestore, restore } from "../helpers/ledger/restore.ts";
-import { connectCluster } from "../helpers/platforms/kubernetes/cluster.ts";
-import { deployEmbeddedTarget } from "../helpers/platforms/kubernetes/embedded.ts";
-import { restoreNamespace } from "../helpers/platforms/kubernetes/restore.ts";
 import { controlPlaneBinDir, sweepOrphanedControlPlanes } from "../helpers/platforms/kubernetes/control-plane.ts";
-import { assertNamespaceAllowed } from "../helpers/platforms/kubernetes/safety.ts";
-import { CLUSTER_ENV, clusterSettingsFromEnv, namesACluster, type ClusterSettings } from "../helpers/platforms/kubernetes/settings.ts";
-import { KUBERNETES_CAPABILITIES } from "../helpers/platforms/kubernetes/kubernetes-platform.ts";
+// Settings and the control-plane builder load no API client; the rest comes through ./kubernetes.ts.
+import { assertNamespaceAllowed, CLUSTER_ENV, clusterSettingsFromEnv, KUBERNETES_CAPABILITIES, namesACluster, type ClusterSettings } from "../helpers/platforms/kubernetes/settings.ts";
 import { LOCAL_CAPABILITIES, LocalPlatform } from "../helpers/platforms/local/local-platform.ts";
 import type { PlatformCapability } from "../helpers/platforms/platform.ts";
 import { buildHtmlReport } from "../helpers/report/html-report.ts";
 import { EXIT_CODES, type Verdict } from "../helpers/report/verdict.ts";
 import { formatPlan } from "../helpers/scenario/plan.ts";
 import { formatValidation, validateFiles } from "../helpers/scenario/validate.ts";
+import { kubernetesCluster, kubernetesEmbedded, kubernetesRestore } from "./kubernetes.ts";
 import { TARGETS } from "./targets.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -182,6 +179,7 @@ async function run(args: string[]): Promise<number> {
   if (options.platform === "kubernetes" && namesACluster(clusterSettings)) {
     // Refuse a wrong kubeconfig, context or namespace here, offline, before any worker starts.
     if (clusterSettings.namespace) assertNamespaceAllowed(clusterSettings.namespace, clusterSettings.allowedNamespaces);
+    const { connectCluster } = await kubernetesCluster();
     const cluster = connectCluster({ kubeconfig: clusterSettings.kubeconfig, context: clusterSettings.context });
     const namespace = clusterSettings.namespace ?? cluster.contextNamespace;
     if (!namespace) throw new ScenarioError(`no namespace: context ${cluster.context} names none; pass --namespace <ns>`);
@@ -247,6 +245,8 @@ async function restoreCommand(args: string[]): Promise<number> {
   console.log(formatRestore(outcomes));
   const settings = options.clusterSettings;
   if (settings.namespace) {
+    const { connectCluster } = await kubernetesCluster();
+    const { restoreNamespace } = await kubernetesRestore();
     const cluster = connectCluster({ kubeconfig: settings.kubeconfig, context: settings.context });
     const swept = await restoreNamespace(cluster, settings.namespace, { skipLiveLockHolder: true });
     const lines = [...swept.actions, ...swept.leftAlone.map((l) => `left alone: ${l}`)];
@@ -277,6 +277,7 @@ async function up(args: string[]): Promise<number> {
   let stop: () => Promise<void>;
   if (options.platform === "kubernetes") {
     // A cluster to look at and to run game days against, as if it were your own: no lock is held.
+    const { deployEmbeddedTarget } = await kubernetesEmbedded();
     const embedded = await deployEmbeddedTarget({ target, runId, workDir, sharedBrokerUrl: process.env.RABBITMQ_URL, log, namespace: "sock-shop" });
     stop = embedded.stop;
     const kubeconfig = path.relative(process.cwd(), embedded.controlPlane.kubeconfigPath);
@@ -296,7 +297,8 @@ async function up(args: string[]): Promise<number> {
     console.log(`  kubectl:  kubectl --kubeconfig ${kubeconfig} -n ${embedded.namespace} get deploy,pods`);
     console.log(`            kubectl --kubeconfig ${kubeconfig} -n ${embedded.namespace} scale deploy/queue-master --replicas=0`);
     console.log(`  game day, as against your own cluster (endpoints in ${path.relative(process.cwd(), endpointsFile)}):`);
-    console.log(`            env $(cat ${path.relative(process.cwd(), endpointsFile)}) npx tsx bin/gameday.ts run --platform kubernetes --kubeconfig ${kubeconfig} --namespace ${embedded.namespace} --allow-namespace ${embedded.namespace} scenarios/queue-consumer-outage.yaml`);
+    const loadEndpoints = `env "$(cat ${path.relative(process.cwd(), endpointsFile)})"`;
+    console.log(`            ${loadEndpoints} npx tsx bin/gameday.ts run --platform kubernetes --kubeconfig ${kubeconfig} --namespace ${embedded.namespace} --allow-namespace ${embedded.namespace} scenarios/queue-consumer-outage.yaml`);
   } else {
     const platform = await LocalPlatform.start({ target, runId, workDir, sharedBrokerUrl: process.env.RABBITMQ_URL, log });
     stop = () => platform.dispose();

@@ -10,8 +10,7 @@ import { connectCluster } from "../../helpers/platforms/kubernetes/cluster.ts";
 import { loadManifests, runNamespace } from "../../helpers/platforms/kubernetes/embedded.ts";
 import { forgetRestored, mergeOriginal, ORIGINAL_ANNOTATION, originalPatch, readOriginal } from "../../helpers/platforms/kubernetes/original-state.ts";
 import { parsePodLog } from "../../helpers/platforms/kubernetes/kubernetes-platform.ts";
-import { assertNamespaceAllowed } from "../../helpers/platforms/kubernetes/safety.ts";
-import { clusterSettingsFromEnv, namesACluster, parseEndpoints } from "../../helpers/platforms/kubernetes/settings.ts";
+import { assertNamespaceAllowed, clusterSettingsFromEnv, namesACluster, parseEndpoints } from "../../helpers/platforms/kubernetes/settings.ts";
 
 const SECRET_TOKEN = "s3cr3t-token-never-printed";
 

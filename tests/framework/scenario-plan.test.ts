@@ -1,6 +1,6 @@
 // `gameday plan`: what a scenario would mutate on a platform, or why that platform would skip it.
 import { expect, test } from "@playwright/test";
-import { KUBERNETES_CAPABILITIES } from "../../helpers/platforms/kubernetes/kubernetes-platform.ts";
+import { KUBERNETES_CAPABILITIES } from "../../helpers/platforms/kubernetes/settings.ts";
 import { LOCAL_CAPABILITIES } from "../../helpers/platforms/local/local-platform.ts";
 import { loadScenario } from "../../helpers/scenario/loader.ts";
 import { formatPlan } from "../../helpers/scenario/plan.ts";

@@ -18,10 +18,11 @@ import type {
   Rollout,
   ServiceCondition,
 } from "../platform.ts";
-import { apiMessage, call, isAlreadyExists, isNotFound, jsonPatch, mergePatch, strategicMergePatch, type Cluster } from "./cluster.ts";
+import { apiMessage, call, connectCluster, isAlreadyExists, isNotFound, jsonPatch, mergePatch, strategicMergePatch, type Cluster } from "./cluster.ts";
 import { forgetRestored, mergeOriginal, MANAGED_BY_LABEL, originalPatch, readOriginal, RUN_LABEL, type OriginalState } from "./original-state.ts";
 import { DEFAULT_BLAST_RADIUS, replicasWithinBlastRadius, type BlastRadius } from "../blast-radius.ts";
-import { assertNamespaceAllowed, NamespaceLease } from "./safety.ts";
+import { NamespaceLease } from "./safety.ts";
+import { assertNamespaceAllowed, KUBERNETES_CAPABILITIES, type ClusterSettings } from "./settings.ts";
 
 export interface KubernetesPlatformOptions {
   cluster: Cluster;
@@ -46,7 +47,6 @@ export interface KubernetesPlatformOptions {
 
 export const ISOLATION_POLICY_PREFIX = "gameday-isolate-";
 
-export const KUBERNETES_CAPABILITIES: ReadonlySet<PlatformCapability> = new Set<PlatformCapability>(["replicas", "images", "env", "network-policy", "nodes"]);
 
 function selectorOf(deployment: V1Deployment): string {
   const labels = deployment.spec?.selector.matchLabels ?? {};
@@ -480,4 +480,27 @@ export class KubernetesPlatform implements Platform {
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
   }
+}
+
+/** Connects to the user's cluster: kubeconfig and context as kubectl picks them, the namespace allowlisted and locked. */
+export async function connectKubernetes(settings: ClusterSettings, runId: string): Promise<KubernetesPlatform> {
+  const cluster = connectCluster({ kubeconfig: settings.kubeconfig, context: settings.context });
+  const namespace = settings.namespace ?? cluster.contextNamespace;
+  if (!namespace) throw new ScenarioError(`no namespace: context ${cluster.context} names none; pass --namespace <ns> (and allow it with --allow-namespace <ns>)`);
+  return KubernetesPlatform.connect({
+    cluster,
+    namespace,
+    allowedNamespaces: settings.allowedNamespaces,
+    runId,
+    blastRadius: settings.blastRadius,
+    endpoint: (service) => {
+      const url = settings.endpoints[service];
+      if (!url) {
+        throw new ScenarioError(
+          `no endpoint for service "${service}" of namespace ${namespace}: make it reachable (e.g. kubectl -n ${namespace} port-forward svc/${service} <port>) and pass --endpoint ${service}=<url>`,
+        );
+      }
+      return url;
+    },
+  });
 }

@@ -1,25 +1,8 @@
-// Guard rails of the Kubernetes platform, checked before anything is mutated: which namespaces a
-// game day may touch, and a Lease so two game days never run against one namespace at once. (How
-// many replicas one fault may hit is platform-neutral: ../blast-radius.ts.)
+// The game-day lock: a Lease per namespace, so two game days never run against one namespace at
+// once. (Which namespaces may be touched: settings.ts; how many replicas: ../blast-radius.ts.)
 import { V1MicroTime, type V1Lease } from "@kubernetes/client-node";
-import { HarnessError, ScenarioError } from "../../core/errors.ts";
+import { HarnessError } from "../../core/errors.ts";
 import { apiMessage, isConflict, isNotFound, type Cluster } from "./cluster.ts";
-
-/** Never touched, whatever the allowlist says: the cluster's own machinery lives there. */
-export const PROTECTED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"] as const;
-
-/** Refuses a namespace that is protected or not on the allowlist (exit 2, nothing mutated). */
-export function assertNamespaceAllowed(namespace: string, allowed: readonly string[]): void {
-  if ((PROTECTED_NAMESPACES as readonly string[]).includes(namespace)) {
-    throw new ScenarioError(`namespace "${namespace}" is refused: game days never touch ${PROTECTED_NAMESPACES.join(", ")}. Deploy the target to a namespace of its own.`);
-  }
-  if (!allowed.includes(namespace)) {
-    const list = allowed.length > 0 ? allowed.join(", ") : "nothing";
-    throw new ScenarioError(
-      `namespace "${namespace}" is not on the allowlist (${list}): add it with --allow-namespace ${namespace} or GAMEDAY_ALLOWED_NAMESPACES=${namespace}`,
-    );
-  }
-}
 
 export const LEASE_NAME = "gameday-lock";
 

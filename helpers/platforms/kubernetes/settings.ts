@@ -1,10 +1,11 @@
-// How a run reaches a cluster, from the environment (the CLI's options become these variables, so
-// Playwright workers see them too). Without a kubeconfig, context or namespace the run uses the
-// embedded cluster: a real cluster is only ever touched when named explicitly.
+// What a run may do on a cluster, decided before any connection: the settings from the environment
+// (the CLI's options become these variables, so Playwright workers see them too), the namespace
+// allowlist and the platform's capabilities. Without a kubeconfig, context or namespace the run uses
+// the embedded cluster: a real cluster is only ever touched when named explicitly. No API client is
+// loaded here, so the CLI checks its input without loading one.
 import { ScenarioError } from "../../core/errors.ts";
 import { DEFAULT_BLAST_RADIUS, type BlastRadius } from "../blast-radius.ts";
-import { connectCluster } from "./cluster.ts";
-import { KubernetesPlatform } from "./kubernetes-platform.ts";
+import type { PlatformCapability } from "../platform.ts";
 
 export interface ClusterSettings {
   kubeconfig: string | undefined;
@@ -66,25 +67,20 @@ export function namesACluster(settings: ClusterSettings): boolean {
   return settings.kubeconfig !== undefined || settings.context !== undefined || settings.namespace !== undefined;
 }
 
-/** Connects to the user's cluster: kubeconfig and context as kubectl picks them, the namespace allowlisted and locked. */
-export async function connectKubernetes(settings: ClusterSettings, runId: string): Promise<KubernetesPlatform> {
-  const cluster = connectCluster({ kubeconfig: settings.kubeconfig, context: settings.context });
-  const namespace = settings.namespace ?? cluster.contextNamespace;
-  if (!namespace) throw new ScenarioError(`no namespace: context ${cluster.context} names none; pass --namespace <ns> (and allow it with --allow-namespace <ns>)`);
-  return KubernetesPlatform.connect({
-    cluster,
-    namespace,
-    allowedNamespaces: settings.allowedNamespaces,
-    runId,
-    blastRadius: settings.blastRadius,
-    endpoint: (service) => {
-      const url = settings.endpoints[service];
-      if (!url) {
-        throw new ScenarioError(
-          `no endpoint for service "${service}" of namespace ${namespace}: make it reachable (e.g. kubectl -n ${namespace} port-forward svc/${service} <port>) and pass --endpoint ${service}=<url>`,
-        );
-      }
-      return url;
-    },
-  });
+export const KUBERNETES_CAPABILITIES: ReadonlySet<PlatformCapability> = new Set<PlatformCapability>(["replicas", "images", "env", "network-policy", "nodes"]);
+
+/** Never touched, whatever the allowlist says: the cluster's own machinery lives there. */
+export const PROTECTED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"] as const;
+
+/** Refuses a namespace that is protected or not on the allowlist (exit 2, nothing mutated). */
+export function assertNamespaceAllowed(namespace: string, allowed: readonly string[]): void {
+  if ((PROTECTED_NAMESPACES as readonly string[]).includes(namespace)) {
+    throw new ScenarioError(`namespace "${namespace}" is refused: game days never touch ${PROTECTED_NAMESPACES.join(", ")}. Deploy the target to a namespace of its own.`);
+  }
+  if (!allowed.includes(namespace)) {
+    const list = allowed.length > 0 ? allowed.join(", ") : "nothing";
+    throw new ScenarioError(
+      `namespace "${namespace}" is not on the allowlist (${list}): add it with --allow-namespace ${namespace} or GAMEDAY_ALLOWED_NAMESPACES=${namespace}`,
+    );
+  }
 }
