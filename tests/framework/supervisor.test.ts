@@ -71,6 +71,9 @@ test("a killed replica is restarted by the controller and counted", async () => 
 });
 
 test("a replica whose port was taken while it was down restarts on another port, and the service follows it", async () => {
+  // A back-off long enough to take the port while the replica is down.
+  await supervisor.stop();
+  supervisor = new Supervisor({ logDir, backoff: { initialMs: 1_500, maxMs: 1_500, resetAfterMs: 10_000 }, terminationGraceMs: 2_000 });
   const portLogged = `console.log("port " + process.env.PORT);${WEB}`;
   await supervisor.apply([{ ...web(1), args: ["-e", portLogged] }]);
   await supervisor.waitReady(15_000);
@@ -78,6 +81,7 @@ test("a replica whose port was taken while it was down restarts on another port,
   const [first] = portOf();
   // Kill the replica and take its port during the back-off, as another process might.
   supervisor.killReplica("web");
+  await expect.poll(() => supervisor.status("web").crashLooping, { timeout: 5_000, message: "the killed replica is down, waiting to restart" }).toBe(true);
   const squatter = net.createServer();
   await new Promise<void>((resolve) => squatter.listen(first, "127.0.0.1", resolve));
   try {
