@@ -11,7 +11,7 @@ import { controlPlaneBinDir, LocalControlPlane } from "../helpers/platforms/kube
 import { startEmbeddedKubernetes } from "../helpers/platforms/kubernetes/embedded.ts";
 import { LocalPlatform } from "../helpers/platforms/local/local-platform.ts";
 import type { Platform } from "../helpers/platforms/platform.ts";
-import { QueueInspector, type QueueStats } from "../helpers/probes/queue.ts";
+import { QueueInspector, type QueueStats } from "../helpers/broker/queue-inspector.ts";
 import { SHIPPING_QUEUE } from "../sock-shop/lite/lib/rabbit.ts";
 import { QUEUE_CONSUMER, sockShop } from "../sock-shop/target.ts";
 

@@ -11,7 +11,7 @@ import amqp from "amqplib";
 import { startPrivateNode } from "../helpers/broker/rabbitmq.ts";
 import { eventually, that } from "../helpers/invariants/temporal.ts";
 import { LocalPlatform } from "../helpers/platforms/local/local-platform.ts";
-import { QueueInspector, type QueueStats } from "../helpers/probes/queue.ts";
+import { QueueInspector, type QueueStats } from "../helpers/broker/queue-inspector.ts";
 import { SHIPMENT_TYPE_ID, SHIPPING_QUEUE } from "../sock-shop/lite/lib/rabbit.ts";
 import { shipmentsRecorded } from "../sock-shop/shipments.ts";
 import { QUEUE_CONSUMER, sockShop } from "../sock-shop/target.ts";

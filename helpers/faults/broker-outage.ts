@@ -5,41 +5,27 @@
 import { HarnessError } from "../core/errors.ts";
 import { that } from "../invariants/temporal.ts";
 import type { BrokerState } from "../platforms/platform.ts";
-import { activeFault, proveWithin, recordThenMutate, type Fault, faultRecord } from "./fault.ts";
+import { defineFault, proveWithin } from "./fault.ts";
 
-export interface BrokerOutageSpec {
-  /** How long the broker may take to stop accepting connections. */
-  proofTimeoutMs?: number;
-}
+const TITLE = "stop the message broker";
 
-export function brokerOutage(spec: BrokerOutageSpec = {}): Fault {
-  const title = "stop the message broker";
-  return {
-    kind: "broker-outage",
-    requires: "broker",
-    title,
-    async inject({ platform, ledger, runId }) {
-      const before = await platform.brokerState();
-      if (before.notStoppable !== undefined) throw new HarnessError(`cannot inject "${title}": ${before.notStoppable}`);
-      const original = { broker: before.running ? "running" : "stopped" };
-      const record = faultRecord({ platform, ledger, runId }, "broker-outage", title, original);
-      const restart = async (): Promise<void> => {
-        if (before.running) await platform.startBroker();
-      };
-      const { injection } = await recordThenMutate(ledger, record, () => platform.stopBroker(), restart);
-      return activeFault({
-        title,
-        original,
-        proveEffect: async () => {
-          const probe = { subject: "the broker", read: () => platform.brokerState() };
-          await proveWithin(title, probe, that<BrokerState>("refusing AMQP connections", (s) => !s.running), spec.proofTimeoutMs ?? 10_000);
-          return "the broker refuses AMQP connections";
-        },
-        undo: async () => {
-          await restart();
-          ledger.recordRevert(injection, record);
-        },
-      });
-    },
-  };
-}
+export const brokerOutage = defineFault({
+  kind: "broker-outage",
+  requires: "broker",
+  fields: {},
+  title: () => TITLE,
+  read: async (platform) => {
+    const before = await platform.brokerState();
+    if (before.notStoppable !== undefined) throw new HarnessError(`cannot inject "${TITLE}": ${before.notStoppable}`);
+    return { broker: before.running ? "running" : "stopped" };
+  },
+  apply: (platform) => platform.stopBroker(),
+  prove: async (platform, spec, _original, _applied, title) => {
+    const probe = { subject: "the broker", read: () => platform.brokerState() };
+    await proveWithin(title, probe, that<BrokerState>("refusing AMQP connections", (s) => !s.running), spec.proofTimeoutMs ?? 10_000);
+    return "the broker refuses AMQP connections";
+  },
+  restore: async (platform, _spec, original) => {
+    if (original.broker === "running") await platform.startBroker();
+  },
+});

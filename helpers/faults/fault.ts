@@ -1,6 +1,13 @@
 // A Fault is a value that, once injected, returns its own undo. inject() records the original state
 // in the ledger before mutating; proveEffect() shows it took hold; revert() is idempotent.
+//
+// Every fault kind is written with `defineFault` in its own file: its scenario fields, the state it
+// reads, the mutation, the proof and the restore. defineFault owns the rest — the ledger record
+// before the mutation, the revert record after it, a failed mutation that restores and closes its
+// entry — so no fault can skip the ledger.
+import * as z from "zod";
 import { describeError, FaultNotEffective, HarnessError, InvariantViolation } from "../core/errors.ts";
+import { Duration, withDefaults, type Resolved, type WithOptionalDefaults } from "../core/schema-primitives.ts";
 import { eventually, type Condition } from "../invariants/temporal.ts";
 import type { Ledger, LedgerRecord } from "../ledger/ledger.ts";
 import type { Platform, PlatformCapability } from "../platforms/platform.ts";
@@ -33,18 +40,86 @@ export interface ActiveFault {
   revert(): Promise<void>;
 }
 
-/** The ledger record of an injection by this context's platform, with where it lands. */
-export function faultRecord(context: FaultContext, fault: string, title: string, original: Record<string, unknown>): LedgerRecord {
-  return { runId: context.runId, platform: context.platform.name, scope: context.platform.scope, fault, title, original };
+/** When a scenario's fault happens; the same for every kind. */
+export const FaultTiming = {
+  /** Offset from the start of the during phase; faults without one are injected before it. */
+  start: Duration.optional(),
+  /** Reverted after this long even if the game day is still running; also the watchdog limit. */
+  duration: Duration.optional(),
+};
+
+/** Options code may pass to any fault, beyond what a scenario file says. */
+export interface FaultOptions {
+  /** How long the proof of effect may take before the fault counts as not effective. */
+  proofTimeoutMs?: number;
 }
 
-/** Builds the idempotent handle around an undo function and its ledger bookkeeping. */
-export function activeFault(parts: {
-  title: string;
-  original: Record<string, unknown>;
-  proveEffect: () => Promise<string>;
-  undo: () => Promise<void>;
-}): ActiveFault {
+export interface FaultDefinition<K extends string, Shape extends z.ZodRawShape, X, O extends Record<string, unknown>, A> {
+  readonly kind: K;
+  /** What the platform must be able to change. */
+  readonly requires: PlatformCapability;
+  /** The fault's fields in a scenario, besides `kind` and the timing. */
+  readonly fields: Shape;
+  /** What it does, as the plan, the report and the ledger say it; `original` once it has been read. */
+  title(spec: Resolved<Shape> & X, original?: O): string;
+  /** The state the fault will replace, read before anything changes and recorded in the ledger first. */
+  read(platform: Platform, spec: Resolved<Shape> & X): Promise<O>;
+  /** The mutation; what it returns is handed to the proof (e.g. the replicas it killed). */
+  apply(platform: Platform, spec: Resolved<Shape> & X, original: O): Promise<A>;
+  /** Waits until the effect shows (see proveWithin) and returns the evidence. */
+  prove(platform: Platform, spec: Resolved<Shape> & X & FaultOptions, original: O, applied: A, title: string): Promise<string>;
+  /** Puts the recorded original back; a no-op when nothing changed. Absent: nothing to put back. */
+  restore?(platform: Platform, spec: Resolved<Shape> & X, original: O): Promise<void>;
+  /** Why there is nothing to restore, for the ledger (with no `restore`). */
+  readonly nothingToRestore?: string;
+  /** Facts about the injection worth keeping beside the original (e.g. which replicas were killed). */
+  details?(applied: A): Record<string, unknown>;
+}
+
+/** The fields code passes to a fault's factory: the scenario's, with defaults optional, in milliseconds. */
+export type FaultInput<Shape extends z.ZodRawShape, X> = WithOptionalDefaults<Shape> & X & FaultOptions;
+
+export interface FaultEntry<K extends string = string, Shape extends z.ZodRawShape = z.ZodRawShape, X = unknown> {
+  (...spec: object extends FaultInput<Shape, X> ? [spec?: FaultInput<Shape, X>] : [spec: FaultInput<Shape, X>]): Fault;
+  readonly kind: K;
+  readonly requires: PlatformCapability;
+  /** The scenario schema's member for this kind. */
+  readonly schema: z.ZodObject<{ kind: z.ZodLiteral<K> } & Shape & typeof FaultTiming, z.core.$strict>;
+}
+
+export function defineFault<K extends string, Shape extends z.ZodRawShape, O extends Record<string, unknown>, A = void, X = unknown>(
+  definition: FaultDefinition<K, Shape, X, O, A>,
+): FaultEntry<K, Shape, X> {
+  const schema = z.strictObject({ kind: z.literal(definition.kind), ...definition.fields, ...FaultTiming });
+  const create = (input: object = {}): Fault => {
+    const spec = withDefaults(definition.fields, input) as Resolved<Shape> & X & FaultOptions;
+    return {
+      kind: definition.kind,
+      requires: definition.requires,
+      title: definition.title(spec),
+      async inject({ platform, ledger, runId }) {
+        const original = await definition.read(platform, spec);
+        const title = definition.title(spec, original);
+        const record: LedgerRecord = { runId, platform: platform.name, scope: platform.scope, fault: definition.kind, title, original };
+        const restore = (): Promise<void> => definition.restore?.(platform, spec, original) ?? Promise.resolve();
+        const { injection, result: applied } = await recordThenMutate(ledger, record, () => definition.apply(platform, spec, original), restore);
+        return activeFault({
+          title,
+          original: { ...original, ...definition.details?.(applied) },
+          proveEffect: () => definition.prove(platform, spec, original, applied, title),
+          undo: async () => {
+            await restore();
+            ledger.recordRevert(injection, definition.restore ? record : { ...record, note: definition.nothingToRestore ?? "nothing to restore" });
+          },
+        });
+      },
+    };
+  };
+  return Object.assign(create, { kind: definition.kind, requires: definition.requires, schema }) as unknown as FaultEntry<K, Shape, X>;
+}
+
+/** Builds the idempotent handle around an undo function. */
+function activeFault(parts: { title: string; original: Record<string, unknown>; proveEffect: () => Promise<string>; undo: () => Promise<void> }): ActiveFault {
   let reverting: Promise<void> | undefined;
   return {
     title: parts.title,
@@ -88,12 +163,7 @@ export async function proveWithin<T>(title: string, probe: Probe<T>, condition: 
  * restores the recorded state, which is a no-op when nothing changed) and the revert is recorded,
  * so a failed injection never leaves an outstanding ledger entry behind it.
  */
-export async function recordThenMutate<T>(
-  ledger: Ledger,
-  record: LedgerRecord,
-  mutate: () => Promise<T>,
-  undo: () => Promise<void>,
-): Promise<{ injection: string; result: T }> {
+async function recordThenMutate<T>(ledger: Ledger, record: LedgerRecord, mutate: () => Promise<T>, undo: () => Promise<void>): Promise<{ injection: string; result: T }> {
   const injection = ledger.recordInjection(record);
   try {
     return { injection, result: await mutate() };

@@ -3,15 +3,9 @@
 import { that } from "../invariants/temporal.ts";
 import type { Platform } from "../platforms/platform.ts";
 import type { Probe } from "../probes/probe.ts";
-import { activeFault, proveWithin, recordThenMutate, type Fault, faultRecord } from "./fault.ts";
-
-export interface HttpErrorSpec {
-  service: string;
-  status?: number;
-  /** Fraction of requests answered with the status, in (0, 1]. */
-  rate?: number;
-  proofTimeoutMs?: number;
-}
+import * as z from "zod";
+import { Name } from "../core/schema-primitives.ts";
+import { defineFault, proveWithin } from "./fault.ts";
 
 interface Answers {
   sent: number;
@@ -43,40 +37,17 @@ function answersProbe(platform: Platform, service: string, batch: number): Probe
   };
 }
 
-export function httpError(spec: HttpErrorSpec): Fault {
-  const status = spec.status ?? 503;
-  const rate = spec.rate ?? 1;
-  const title = `answer HTTP ${status} to ${Math.round(rate * 100)}% of requests to ${spec.service}`;
-  return {
-    kind: "http-error",
-    requires: "service-conditions",
-    title,
-    async inject({ platform, ledger, runId }) {
-      const before = await platform.serviceCondition(spec.service);
-      const original = { service: spec.service, condition: before };
-      const record = faultRecord({ platform, ledger, runId }, "http-error", title, original);
-      const restore = async (): Promise<void> => {
-        await platform.setServiceCondition(spec.service, before);
-      };
-      const { injection } = await recordThenMutate(
-        ledger,
-        record,
-        () => platform.setServiceCondition(spec.service, { mode: "http-error", status, rate }),
-        restore,
-      );
-      return activeFault({
-        title,
-        original,
-        proveEffect: async () => {
-          const probe = answersProbe(platform, spec.service, Math.min(50, Math.ceil(5 / rate)));
-          const seen = await proveWithin(title, probe, that<Answers>(`at least one answered ${status}`, (a) => (a.statuses[status] ?? 0) > 0), spec.proofTimeoutMs ?? 10_000);
-          return `${seen.sent} requests to ${spec.service}: ${seen.statuses[status] ?? 0} answered ${status} (statuses ${JSON.stringify(seen.statuses)})`;
-        },
-        undo: async () => {
-          await restore();
-          ledger.recordRevert(injection, record);
-        },
-      });
-    },
-  };
-}
+export const httpError = defineFault({
+  kind: "http-error",
+  requires: "service-conditions",
+  fields: { service: Name, status: z.int().min(400).max(599).default(503), rate: z.number().gt(0).max(1).default(1) },
+  title: (spec) => `answer HTTP ${spec.status} to ${Math.round(spec.rate * 100)}% of requests to ${spec.service}`,
+  read: async (platform, spec) => ({ service: spec.service, condition: await platform.serviceCondition(spec.service) }),
+  apply: async (platform, spec) => void (await platform.setServiceCondition(spec.service, { mode: "http-error", status: spec.status, rate: spec.rate })),
+  prove: async (platform, spec, _original, _applied, title) => {
+    const probe = answersProbe(platform, spec.service, Math.min(50, Math.ceil(5 / spec.rate)));
+    const seen = await proveWithin(title, probe, that<Answers>(`at least one answered ${spec.status}`, (a) => (a.statuses[spec.status] ?? 0) > 0), spec.proofTimeoutMs ?? 10_000);
+    return `${seen.sent} requests to ${spec.service}: ${seen.statuses[spec.status] ?? 0} answered ${spec.status} (statuses ${JSON.stringify(seen.statuses)})`;
+  },
+  restore: async (platform, spec, original) => void (await platform.setServiceCondition(spec.service, original.condition)),
+});

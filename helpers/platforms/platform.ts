@@ -81,12 +81,12 @@ export interface BrokerState {
  */
 export type PlatformCapability = "replicas" | "images" | "links" | "service-conditions" | "broker" | "env" | "network-policy" | "nodes";
 
-export interface Platform extends AsyncDisposable {
-  readonly name: string;
-  readonly capabilities: ReadonlySet<PlatformCapability>;
-  /** Where this platform's changes land (cluster, context, namespace): kept in the ledger so a crashed run can be restored. No credentials. */
-  readonly scope: Record<string, string>;
-  deployment(name: string): Promise<DeploymentStatus>;
+/**
+ * Every operation of a platform that changes something. Kept apart from the reads so that whatever
+ * must stand in for all of them (the inert platform of the "fault not applied" mutant) is checked
+ * by the compiler: a mutation added here without its stand-in does not compile.
+ */
+export interface PlatformMutations {
   /** Sets the desired replica count and returns the one it replaced. */
   scale(name: string, replicas: number): Promise<{ previous: number }>;
   /**
@@ -94,42 +94,53 @@ export interface Platform extends AsyncDisposable {
    * returns the replicas killed. A request beyond the platform's blast-radius caps is refused.
    */
   killReplicas(deployment: string, count: number, signal: "SIGKILL" | "SIGTERM", percent?: number): Promise<string[]>;
-  rollout(deployment: string): Promise<Rollout>;
   /** Rolls the deployment to another image with its rollout strategy; returns the image it replaced. */
   setImage(deployment: string, image: string): Promise<{ previous: string }>;
-  link(from: string, to: string): Promise<LinkCondition>;
   setLink(from: string, to: string, condition: LinkCondition): Promise<{ previous: LinkCondition }>;
-  /** A timed round trip from `from` to `to` over the path `from`'s replicas use. */
-  measureLink(from: string, to: string, timeoutMs: number): Promise<LinkReading>;
-  serviceCondition(service: string): Promise<ServiceCondition>;
   /** Applies to every caller of the service: other deployments and this machine (endpoint()). */
   setServiceCondition(service: string, condition: ServiceCondition): Promise<{ previous: ServiceCondition }>;
-  brokerState(): Promise<BrokerState>;
   /** Stops the target's broker in place; throws HarnessError when it may not (see BrokerState). */
   stopBroker(): Promise<void>;
   /** Starts the stopped broker again, same address and data; resolves once it accepts connections. */
   startBroker(): Promise<void>;
-  logs(deployment: string, sinceMs?: number): Promise<LogLine[]>;
-  events(sinceMs?: number): Promise<PlatformEvent[]>;
   // ---- capability "env" ----
   /** Sets (or, with null, removes) environment variables of the deployment; returns the values replaced (null: was unset). */
   setEnv?(deployment: string, env: Record<string, string | null>): Promise<{ previous: Record<string, string | null> }>;
-  /** The environment the deployment asks for, and the one each of its live replicas runs with. */
-  envOf?(deployment: string): Promise<{ desired: Record<string, string>; replicas: Record<string, string>[] }>;
   // ---- capability "network-policy" ----
   /** Cuts all traffic to and from the deployment's replicas; returns the policy's name. */
   isolate?(deployment: string): Promise<string>;
+  unisolate?(deployment: string): Promise<void>;
+  // ---- capability "nodes" ----
+  /** Cordons the node and evicts the target's replicas from it. */
+  drainNode?(node: string): Promise<{ evicted: string[] }>;
+  /** Makes the node schedulable again (its recorded original state). */
+  uncordon?(node: string): Promise<void>;
+}
+
+export interface Platform extends AsyncDisposable, PlatformMutations {
+  readonly name: string;
+  readonly capabilities: ReadonlySet<PlatformCapability>;
+  /** Where this platform's changes land (cluster, context, namespace): kept in the ledger so a crashed run can be restored. No credentials. */
+  readonly scope: Record<string, string>;
+  deployment(name: string): Promise<DeploymentStatus>;
+  rollout(deployment: string): Promise<Rollout>;
+  link(from: string, to: string): Promise<LinkCondition>;
+  /** A timed round trip from `from` to `to` over the path `from`'s replicas use. */
+  measureLink(from: string, to: string, timeoutMs: number): Promise<LinkReading>;
+  serviceCondition(service: string): Promise<ServiceCondition>;
+  brokerState(): Promise<BrokerState>;
+  logs(deployment: string, sinceMs?: number): Promise<LogLine[]>;
+  events(sinceMs?: number): Promise<PlatformEvent[]>;
+  // ---- capability "env" ----
+  /** The environment the deployment asks for, and the one each of its live replicas runs with. */
+  envOf?(deployment: string): Promise<{ desired: Record<string, string>; replicas: Record<string, string>[] }>;
+  // ---- capability "network-policy" ----
   /** The isolation in place, with how many replicas it selects; undefined when none. */
   isolation?(deployment: string): Promise<{ policy: string; selectedPods: number } | undefined>;
-  unisolate?(deployment: string): Promise<void>;
   // ---- capability "nodes" ----
   /** The node running most of the deployment's replicas. */
   nodeOf?(deployment: string): Promise<string>;
-  /** Cordons the node and evicts the target's replicas from it. */
-  drainNode?(node: string): Promise<{ evicted: string[] }>;
   node?(node: string): Promise<{ unschedulable: boolean; pods: number }>;
-  /** Makes the node schedulable again (its recorded original state). */
-  uncordon?(node: string): Promise<void>;
   /** A URL for a service of the target, reachable from this machine. */
   endpoint(service: string): string;
   dispose(): Promise<void>;

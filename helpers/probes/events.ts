@@ -1,5 +1,7 @@
+// events: the platform's events (Kubernetes events, the local supervisor's) matching a filter since a moment.
+import * as z from "zod";
 import type { Platform, PlatformEvent } from "../platforms/platform.ts";
-import type { Probe } from "./probe.ts";
+import { defineProbe, momentOf, SINCE, type Probe } from "./probe.ts";
 
 export interface EventsFilter {
   /** The event's reason, exactly (e.g. "BackOff", "ScalingReplicaSet"). */
@@ -9,24 +11,43 @@ export interface EventsFilter {
   type?: "Normal" | "Warning" | undefined;
 }
 
+export function matchesEvent(event: PlatformEvent, filter: EventsFilter): boolean {
+  return (filter.reason === undefined || event.reason === filter.reason) && (filter.object === undefined || event.object.startsWith(filter.object)) && (filter.type === undefined || event.type === filter.type);
+}
+
 export interface EventsReading {
   count: number;
   seen: boolean;
   [field: string]: number | boolean;
 }
 
-export function matchesEvent(event: PlatformEvent, filter: EventsFilter): boolean {
-  return (filter.reason === undefined || event.reason === filter.reason) && (filter.object === undefined || event.object.startsWith(filter.object)) && (filter.type === undefined || event.type === filter.type);
+function subject(filter: EventsFilter): string {
+  const parts = [filter.type, filter.reason && `reason ${filter.reason}`, filter.object && `on ${filter.object}*`].filter(Boolean).join(" ");
+  return `events${parts ? ` (${parts})` : ""}`;
 }
 
-/** The platform's events matching a filter since a moment (Kubernetes events, or the local supervisor's). */
+/** The platform's events matching a filter since a moment. */
 export function eventsProbe(platform: Platform, filter: EventsFilter, since: () => number): Probe<EventsReading> {
-  const parts = [filter.type, filter.reason && `reason ${filter.reason}`, filter.object && `on ${filter.object}*`].filter(Boolean).join(" ");
   return {
-    subject: `events${parts ? ` (${parts})` : ""}`,
+    subject: subject(filter),
     read: async () => {
       const count = (await platform.events(since())).filter((event) => matchesEvent(event, filter)).length;
       return { count, seen: count > 0 };
     },
   };
 }
+
+export const events = defineProbe({
+  kind: "events",
+  fields: {
+    reason: z.string().min(1).optional(),
+    object: z.string().min(1).optional(),
+    type: z.enum(["Normal", "Warning"]).optional(),
+    since: z.enum(SINCE).default("phase-start"),
+  },
+  summary: "platform events (Kubernetes events, the local supervisor's) matching reason, object prefix and type since a moment",
+  reading: { count: "number", seen: "flag" },
+  timeline: ["count"],
+  subject,
+  read: (spec, { platform, moments }) => eventsProbe(platform, spec, () => momentOf(spec.since, moments())).read,
+});

@@ -1,5 +1,8 @@
+// http: one request to a service through the platform's entry point for it.
+import * as z from "zod";
+import { Duration, Name } from "../core/schema-primitives.ts";
 import type { Platform } from "../platforms/platform.ts";
-import type { Probe } from "./probe.ts";
+import { defineProbe, type Probe } from "./probe.ts";
 
 export interface HttpReading {
   /** 0 when no HTTP answer came (refused, reset, timed out). */
@@ -9,7 +12,6 @@ export interface HttpReading {
   [field: string]: number | boolean;
 }
 
-/** One request to a service through the platform's entry point for it. */
 export function httpProbe(platform: Platform, service: string, path: string, method: string, timeoutMs: number): Probe<HttpReading> {
   return {
     subject: `http ${method} ${service}${path}`,
@@ -25,3 +27,18 @@ export function httpProbe(platform: Platform, service: string, path: string, met
     },
   };
 }
+
+export const http = defineProbe({
+  kind: "http",
+  fields: {
+    service: Name,
+    path: z.string().startsWith("/", { error: 'a path starts with "/"' }).default("/"),
+    method: z.enum(["GET", "HEAD"]).default("GET"),
+    timeout: Duration.default(5_000),
+  },
+  summary: "an HTTP request to a service",
+  reading: { status: "number", latencyMs: "number", ok: "flag" },
+  timeline: ["latencyMs"],
+  subject: (spec) => `http ${spec.method} ${spec.service}${spec.path}`,
+  read: (spec, { platform }) => httpProbe(platform, spec.service, spec.path, spec.method, spec.timeout).read,
+});

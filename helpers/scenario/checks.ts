@@ -2,9 +2,8 @@
 // data defensively (it may also have schema problems, reported separately) so that one run reports
 // everything at once.
 import { Duration, InvariantSpec, PROBE_FIELDS, PROBE_FLAGS, type ProbeKind } from "./schema.ts";
-import { closest, listOf, type Finding, type PathSegment } from "./problems.ts";
+import { closest, isRecord, listOf, type Finding, type PathSegment } from "./problems.ts";
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Invariants that gate a phase: they must come true (eventually) or hold for a while (stays). */
 const GATES = {

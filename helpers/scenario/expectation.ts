@@ -2,10 +2,10 @@
 // reading. Run values ("${run.ordersPlaced}") are resolved at each evaluation, so they may grow.
 import { ScenarioError } from "../core/errors.ts";
 import type { Condition } from "../invariants/temporal.ts";
+import type { Reading } from "../probes/probe.ts";
 import type { z } from "zod";
 import type { Comparison } from "./schema.ts";
 
-export type Reading = Record<string, number | boolean | undefined>;
 export type RunValues = Record<string, number>;
 type ComparisonSpec = z.output<typeof Comparison>;
 type Operand = number | string;

@@ -2,7 +2,7 @@
 // the member of a discriminated union by the data's own `kind`/`mode`), which keys a level allows,
 // what a field expects. Used to word problems and to suggest fixes; never to validate.
 import * as z from "zod";
-import type { PathSegment } from "./problems.ts";
+import { isRecord, type PathSegment } from "./problems.ts";
 
 type Schema = z.core.$ZodType;
 
@@ -28,7 +28,6 @@ export function isSchema(schema: Schema | undefined, target: Schema): boolean {
   return false;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 export function discriminatorOf(schema: Schema): string | undefined {
   return schema instanceof z.ZodDiscriminatedUnion ? (schema._zod.def.discriminator as string) : undefined;

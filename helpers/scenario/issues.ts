@@ -3,7 +3,7 @@
 // except the messages the schema itself chose.
 import * as z from "zod";
 import { describeNumber, discriminatorOf, discriminatorValues, enumValues, isSchema, objectAt, schemaAt, unwrap } from "./introspect.ts";
-import { closest, formatPath, listOf, type Finding, type PathSegment } from "./problems.ts";
+import { closest, formatPath, isRecord, listOf, valueAt, type Finding, type PathSegment } from "./problems.ts";
 import { Comparison, Duration, Name, NumberOrRunValue, PROBE_FIELDS, ScenarioSpec, VariableSpec } from "./schema.ts";
 import { pathKey } from "./variables.ts";
 
@@ -27,13 +27,7 @@ export const plainEnglish: z.core.$ZodErrorMap = (issue) => {
 const TYPE_NOUN: Record<string, string> = { string: "string", number: "number", int: "whole number", boolean: "true/false value", array: "list", object: "mapping", record: "mapping" };
 const EXPECTED: Record<string, string> = { string: "text", number: "a number", int: "a whole number", boolean: "true or false", array: "a list", object: "a mapping", record: "a mapping" };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
-function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
-  let value = data;
-  for (const segment of path) value = isRecord(value) || Array.isArray(value) ? (value as Record<PathSegment, unknown>)[segment] : undefined;
-  return value;
-}
 
 /** A value as a reader would write it: "text", 3, true, a list, a mapping, an empty value. */
 export function show(value: unknown): string {

@@ -6,7 +6,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit,
 import { semanticChecks } from "./checks.ts";
 import { acceptsBoolean, acceptsNumber, schemaAt } from "./introspect.ts";
 import { describeIssues, plainEnglish } from "./issues.ts";
-import { formatPath, redact, ScenarioProblems, type Finding, type PathSegment, type Problem } from "./problems.ts";
+import { formatPath, redact, ScenarioProblems, valueAt, type Finding, type PathSegment, type Problem } from "./problems.ts";
 import { ScenarioSpec, type Scenario } from "./schema.ts";
 import { substitute, type VariableSources } from "./variables.ts";
 
@@ -153,11 +153,6 @@ export function positionOf(source: string, path: readonly PathSegment[]): { line
   return lineCounter.linePos(start(keyNode) ?? start(node) ?? 0);
 }
 
-function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
-  let value = data;
-  for (const segment of path) value = typeof value === "object" && value !== null ? (value as Record<PathSegment, unknown>)[segment] : undefined;
-  return value;
-}
 
 interface Walked {
   /** The node at the deepest existing prefix of the path. */

@@ -6,31 +6,13 @@ import { createFault, whyPlatformCannot } from "../faults/index.ts";
 import type { Target } from "../target/target.ts";
 import { expectation } from "./expectation.ts";
 import type { LoadedScenario } from "./loader.ts";
-import type { FaultSpec, InvariantSpec, ProbeSpec } from "./schema.ts";
-
-const subject = (p: ProbeSpec): string => {
-  switch (p.kind) {
-    case "queue":
-      return `queue ${p.name}`;
-    case "deployment":
-      return `deployment ${p.name}`;
-    case "http":
-      return `http ${p.method} ${p.service}${p.path}`;
-    case "log":
-      return `logs of ${p.deployment} /${p.pattern}/ since ${p.since}`;
-    case "events":
-      return `events${p.type ? ` ${p.type}` : ""}${p.reason ? ` ${p.reason}` : ""}${p.object ? ` on ${p.object}*` : ""} since ${p.since}`;
-    case "reconciliation":
-      return "orders-to-shipments reconciliation";
-    case "link":
-      return `link ${p.from} → ${p.to}`;
-  }
-};
+import { probeSubject } from "../probes/catalogue.ts";
+import type { FaultSpec, InvariantSpec } from "./schema.ts";
 
 function invariant(spec: InvariantSpec): string {
   const condition = spec.description ?? expectation(spec.expect, () => ({ ordersPlaced: NaN, journeysCompleted: NaN })).description.replace(/ \(now NaN\)/g, "");
   const timing = spec.mode === "eventually" ? ` within ${formatMs(spec.within)}` : spec.mode === "stays" ? ` for ${formatMs(spec.for)}` : "";
-  return `${spec.mode}: ${subject(spec.probe)}: ${condition}${timing}`;
+  return `${spec.mode}: ${probeSubject(spec.probe)}: ${condition}${timing}`;
 }
 
 

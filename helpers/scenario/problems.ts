@@ -4,6 +4,15 @@ import { ScenarioError } from "../core/errors.ts";
 
 export type PathSegment = string | number;
 
+export { isRecord } from "../core/schema-primitives.ts";
+
+/** The value at a path of a parsed document, or undefined where the path leads nowhere. */
+export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+  let value = data;
+  for (const segment of path) value = typeof value === "object" && value !== null ? (value as Record<PathSegment, unknown>)[segment] : undefined;
+  return value;
+}
+
 export interface Problem {
   file: string;
   /** 1-based. */

@@ -3,18 +3,10 @@
 // mistyped key fails. Durations are written "500ms", "30s", "2m", "1h" and become milliseconds.
 import * as z from "zod";
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
-
-export const Duration = z
-  .string({ error: 'use a duration such as "500ms", "30s", "2m" or "1h"' })
-  .regex(DURATION, { error: 'use a duration such as "500ms", "30s", "2m" or "1h"' })
-  .transform((text) => {
-    const [, amount, unit] = DURATION.exec(text) as unknown as [string, string, keyof typeof UNIT_MS];
-    return Math.round(Number(amount) * UNIT_MS[unit]);
-  });
-
-export const Name = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, { error: "use lower-case letters, digits and dashes, e.g. queue-master" });
+export { Duration, Name } from "../core/schema-primitives.ts";
+import { Duration, Name } from "../core/schema-primitives.ts";
+import { FaultSpec } from "../faults/index.ts";
+import { PROBE_FIELDS, PROBE_FLAGS, ProbeSpec } from "../probes/catalogue.ts";
 
 /** A number, or a run value such as "${journeys.completed}" resolved while the game day runs. */
 export const NumberOrRunValue = z.union([z.number(), z.string().regex(/^\$\{run\.[a-zA-Z.]+\}$/, { error: 'a number, or a run value such as "${run.ordersPlaced}"' })]);
@@ -34,66 +26,11 @@ export const Comparison = z.union([
     .refine((o) => Object.keys(o).length > 0, { error: "give at least one of eq, ne, lt, lte, gt, gte" }),
 ]);
 
-// ---- probes: what can be read ------------------------------------------------------------------
+// ---- probes and faults: one entry per kind, in helpers/probes/ and helpers/faults/ ---------------
 
-export const ProbeSpec = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("queue"), name: z.string().min(1) }).describe("a RabbitMQ queue: depth, consumers, ready, unacked, exists"),
-  z.strictObject({ kind: z.literal("deployment"), name: Name }).describe("a deployment: desired, running, ready, available, restarts, crashLooping"),
-  z
-    .strictObject({
-      kind: z.literal("http"),
-      service: Name,
-      path: z.string().startsWith("/", { error: 'a path starts with "/"' }).default("/"),
-      method: z.enum(["GET", "HEAD"]).default("GET"),
-      timeout: Duration.default(5_000),
-    })
-    .describe("an HTTP request to a service: status, latencyMs, ok"),
-  z
-    .strictObject({
-      kind: z.literal("log"),
-      deployment: Name,
-      pattern: z.string().min(1),
-      since: z.enum(["scenario-start", "fault", "phase-start"]).default("phase-start"),
-    })
-    .describe("log lines matching a pattern since a moment: count, seen"),
-  z
-    .strictObject({
-      kind: z.literal("events"),
-      reason: z.string().min(1).optional(),
-      object: z.string().min(1).optional(),
-      type: z.enum(["Normal", "Warning"]).optional(),
-      since: z.enum(["scenario-start", "fault", "phase-start"]).default("phase-start"),
-    })
-    .describe("platform events (Kubernetes events, the local supervisor's) matching reason, object prefix and type since a moment: count, seen"),
-  z.strictObject({ kind: z.literal("reconciliation") }).describe("orders placed during the run against shipments: placed, missing, duplicated"),
-  z
-    .strictObject({ kind: z.literal("link"), from: Name, to: Name, timeout: Duration.default(5_000) })
-    .describe("one round trip from a deployment to a dependency, over the path its replicas use: latencyMs, answered"),
-]);
-export type ProbeSpec = z.output<typeof ProbeSpec>;
-export type ProbeKind = ProbeSpec["kind"];
-
-/** The fields each probe kind yields, for checking `expect` keys and suggesting the right one. */
-export const PROBE_FIELDS: Record<ProbeKind, readonly string[]> = {
-  queue: ["depth", "consumers", "ready", "unacked", "exists"],
-  deployment: ["desired", "running", "ready", "available", "restarts", "crashLooping"],
-  http: ["status", "latencyMs", "ok"],
-  log: ["count", "seen"],
-  events: ["count", "seen"],
-  reconciliation: ["placed", "missing", "duplicated"],
-  link: ["latencyMs", "answered"],
-};
-
-/** The fields of PROBE_FIELDS that are true or false; the others are numbers. */
-export const PROBE_FLAGS: Record<ProbeKind, readonly string[]> = {
-  queue: ["exists"],
-  deployment: ["crashLooping"],
-  http: ["ok"],
-  log: ["seen"],
-  events: ["seen"],
-  reconciliation: [],
-  link: ["answered"],
-};
+export { FaultSpec, ProbeSpec, PROBE_FIELDS, PROBE_FLAGS };
+export type { FaultKind } from "../faults/index.ts";
+export type { ProbeKind } from "../probes/catalogue.ts";
 
 const Expectation = z.record(z.string(), Comparison).refine((e) => Object.keys(e).length > 0, { error: "expect needs at least one field" });
 
@@ -115,51 +52,6 @@ export const InvariantSpec = z.discriminatedUnion("mode", [
   z.strictObject({ mode: z.literal("stays"), for: Duration, within: Duration.optional(), ...Check }).describe("holds at every sample for a duration"),
 ]);
 export type InvariantSpec = z.output<typeof InvariantSpec>;
-
-// ---- faults ------------------------------------------------------------------------------------
-
-const FaultTiming = {
-  /** Offset from the start of the during phase; faults without one are injected before it. */
-  start: Duration.optional(),
-  /** Reverted after this long even if the game day is still running; also the watchdog limit. */
-  duration: Duration.optional(),
-};
-
-export const FaultSpec = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("scale"), deployment: Name, replicas: z.int().min(0).max(50), ...FaultTiming }),
-  z.strictObject({
-    kind: z.literal("kill-replica"),
-    deployment: Name,
-    count: z.int().min(1).max(10).default(1),
-    /** Overrides count: this share of the running replicas, rounded up. */
-    percent: z.int().min(1).max(100).optional(),
-    signal: z.enum(["SIGKILL", "SIGTERM"]).default("SIGKILL"),
-    ...FaultTiming,
-  }),
-  z.strictObject({ kind: z.literal("broken-build"), deployment: Name, image: z.string().min(1), ...FaultTiming }),
-  z.strictObject({ kind: z.literal("broker-outage"), ...FaultTiming }),
-  z.strictObject({
-    kind: z.literal("patch-env"),
-    deployment: Name,
-    env: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "an environment variable name: letters, digits and _" }), z.union([z.string(), z.null()]))
-      .refine((e) => Object.keys(e).length > 0, { error: "name at least one variable (null unsets it)" }),
-    ...FaultTiming,
-  }),
-  z.strictObject({ kind: z.literal("isolate"), deployment: Name, ...FaultTiming }),
-  z.strictObject({ kind: z.literal("drain-node"), deployment: Name, node: z.string().min(1).optional(), ...FaultTiming }),
-  z.strictObject({ kind: z.literal("latency"), from: Name, to: Name, delay: Duration, jitter: Duration.default(0), ...FaultTiming }),
-  z.strictObject({ kind: z.literal("blackhole"), from: Name, to: Name, ...FaultTiming }),
-  z.strictObject({
-    kind: z.literal("http-error"),
-    service: Name,
-    status: z.int().min(400).max(599).default(503),
-    rate: z.number().gt(0).max(1).default(1),
-    ...FaultTiming,
-  }),
-]);
-export type FaultSpec = z.output<typeof FaultSpec>;
-export type FaultKind = FaultSpec["kind"];
 
 // ---- journeys and load -------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ import path from "node:path";
 import { describeError, ScenarioError } from "../core/errors.ts";
 import { loadScenario, positionOf, type LoadedScenario, type LoadOptions } from "./loader.ts";
 import { formatProblems } from "./problems.ts";
+import { expandScenarioPaths } from "./selection.ts";
 
 export interface ValidationFailure {
   file: string;
@@ -16,24 +17,11 @@ export interface Validation {
   failures: ValidationFailure[];
 }
 
-const SCENARIO_FILE = /\.ya?ml$/;
-
-/** Files as given; a directory stands for the *.yaml / *.yml files in it and below it, in name order. */
-function expand(files: readonly string[]): string[] {
-  return files.flatMap((file) => {
-    if (!fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) return [file];
-    return (fs.readdirSync(file, { recursive: true, encoding: "utf8" }) as string[])
-      .filter((entry) => SCENARIO_FILE.test(entry))
-      .sort()
-      .map((entry) => path.join(file, entry));
-  });
-}
-
 export function validateFiles(files: readonly string[], options: LoadOptions = {}): Validation {
   const ok: LoadedScenario[] = [];
   const failures: ValidationFailure[] = [];
   const byName = new Map<string, string>();
-  for (const file of expand(files)) {
+  for (const file of expandScenarioPaths(files)) {
     try {
       const loaded = loadScenario(file, options);
       const other = byName.get(loaded.scenario.name);

@@ -3,7 +3,7 @@
 // then its default (or plain value). `${run.x}` is a run value, resolved while the game day runs, and
 // is left alone; `$${x}` is a literal "${x}". Variables are not substituted inside `variables:` itself.
 import type { Finding, PathSegment } from "./problems.ts";
-import { closest, listOf } from "./problems.ts";
+import { closest, isRecord, listOf } from "./problems.ts";
 import { VariableSpec } from "./schema.ts";
 
 export interface VariableSources {
@@ -40,7 +40,6 @@ const WHOLE_REFERENCE = /^\$\{\s*([a-zA-Z][a-zA-Z0-9_]*)\s*\}$/;
 const VARIABLE_NAME = /^[a-zA-Z][a-zA-Z0-9_]*$/;
 
 export const pathKey = (path: readonly PathSegment[]): string => JSON.stringify(path);
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 export const envName = (name: string): string => `GAMEDAY_VAR_${name.toUpperCase()}`;
 

@@ -8,7 +8,7 @@ import { expect, test } from "@playwright/test";
 import amqp from "amqplib";
 import { acceptsConnections, provisionBroker, redact, startPrivateNode } from "../../helpers/broker/rabbitmq.ts";
 import { isAlive } from "../../helpers/core/leftovers.ts";
-import { QueueInspector, QueueMissing } from "../../helpers/probes/queue.ts";
+import { QueueInspector, QueueMissing } from "../../helpers/broker/queue-inspector.ts";
 
 const SHARED = process.env.GAMEDAY_TEST_SHARED_RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672/";
 
