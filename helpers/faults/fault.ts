@@ -115,7 +115,7 @@ export function defineFault<K extends string, Shape extends z.ZodRawShape, O ext
       },
     };
   };
-  return Object.assign(create, { kind: definition.kind, requires: definition.requires, schema }) as unknown as FaultEntry<K, Shape, X>;
+  return Object.assign(create, { kind: definition.kind, requires: definition.requires, schema });
 }
 
 /** Builds the idempotent handle around an undo function. */

@@ -76,7 +76,7 @@ export function defineProbe<K extends string, Shape extends z.ZodRawShape, F ext
   const schema = z.strictObject({ kind: z.literal(definition.kind), ...definition.fields }).describe(`${definition.summary}: ${Object.keys(definition.reading).join(", ")}`);
   return {
     ...definition,
-    schema: schema as unknown as ProbeEntry<K, Shape, F>["schema"],
+    schema: schema,
     create: (spec, context) => ({ subject: definition.subject(spec), read: definition.read(spec, context) }),
   };
 }

@@ -10,8 +10,8 @@ type Schema = z.core.$ZodType;
 export function unwrap(schema: Schema): Schema {
   let current = schema;
   for (;;) {
-    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodNullable) current = current.unwrap() as Schema;
-    else if (current instanceof z.ZodPipe) current = current.in as Schema;
+    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodNullable) current = current.unwrap();
+    else if (current instanceof z.ZodPipe) current = current.in;
     else return current;
   }
 }
@@ -22,7 +22,7 @@ export function isSchema(schema: Schema | undefined, target: Schema): boolean {
   while (current !== undefined) {
     // A clone made by .describe()/.meta() shares its definition with the original.
     if (current === target || current._zod.def === target._zod.def) return true;
-    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodNullable) current = current.unwrap() as Schema;
+    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodNullable) current = current.unwrap();
     else return false;
   }
   return false;
@@ -30,7 +30,7 @@ export function isSchema(schema: Schema | undefined, target: Schema): boolean {
 
 
 export function discriminatorOf(schema: Schema): string | undefined {
-  return schema instanceof z.ZodDiscriminatedUnion ? (schema._zod.def.discriminator as string) : undefined;
+  return schema instanceof z.ZodDiscriminatedUnion ? (schema._zod.def.discriminator) : undefined;
 }
 
 /** The literal values each member of a discriminated union takes for its discriminator. */
@@ -50,7 +50,7 @@ export function discriminatorValues(union: z.ZodUnion): Map<string, z.ZodObject>
 function member(union: z.ZodUnion, value: unknown): Schema | undefined {
   const key = discriminatorOf(union);
   if (key !== undefined) return isRecord(value) ? discriminatorValues(union).get(String(value[key])) : undefined;
-  const options = union.options.map((o) => unwrap(o as Schema));
+  const options = union.options.map((o) => unwrap(o));
   if (isRecord(value)) return options.find((o) => o instanceof z.ZodObject || o instanceof z.ZodRecord);
   if (Array.isArray(value)) return options.find((o) => o instanceof z.ZodArray);
   return undefined;
@@ -65,8 +65,8 @@ function child(schema: Schema, segment: PathSegment, value: unknown): Schema | u
     current = unwrap(chosen);
   }
   if (current instanceof z.ZodObject) return current.shape[String(segment)] as Schema | undefined;
-  if (current instanceof z.ZodArray) return current.element as Schema;
-  if (current instanceof z.ZodRecord) return current.valueType as Schema;
+  if (current instanceof z.ZodArray) return current.element;
+  if (current instanceof z.ZodRecord) return current.valueType;
   return undefined;
 }
 
@@ -97,7 +97,7 @@ export function objectAt(schema: Schema | undefined, value: unknown): z.ZodObjec
 function accepts(schema: Schema | undefined, test: (s: Schema) => boolean): boolean {
   if (schema === undefined) return false;
   const current = unwrap(schema);
-  if (current instanceof z.ZodUnion) return current.options.some((o) => accepts(o as Schema, test));
+  if (current instanceof z.ZodUnion) return current.options.some((o) => accepts(o, test));
   return test(current);
 }
 

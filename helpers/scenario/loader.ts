@@ -77,7 +77,7 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
       },
     ]);
   }
-  const document = doc as Document.Parsed;
+  const document = doc;
   if (filled.length > 1) {
     const second = (filled[1] as Document.Parsed).contents as Node;
     const marker = source.lastIndexOf("---", second.range?.[0] ?? 0);
@@ -211,7 +211,7 @@ function locate(
       if (index >= 0) offset = range[0] + index;
     }
   }
-  const position = at(offset ?? start(document.contents as Node) ?? 0);
+  const position = at(offset ?? start(document.contents) ?? 0);
   const problem: Problem = {
     file,
     ...position,

@@ -7,7 +7,7 @@ export const SCENARIO_FILE = /\.ya?ml$/;
 
 /** The scenario files in a directory and below it, in name order. */
 export function scenarioFilesIn(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true, encoding: "utf8" }) as string[])
+  return (fs.readdirSync(dir, { recursive: true, encoding: "utf8" }))
     .filter((entry) => SCENARIO_FILE.test(entry))
     .sort()
     .map((entry) => path.join(dir, entry));

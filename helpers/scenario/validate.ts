@@ -1,7 +1,5 @@
 // `gameday validate`: load every file, collect every failure, print a line per valid scenario and
 // the full problems of each invalid one. The CLI exits 2 when any file failed.
-import fs from "node:fs";
-import path from "node:path";
 import { describeError, ScenarioError } from "../core/errors.ts";
 import { loadScenario, positionOf, type LoadedScenario, type LoadOptions } from "./loader.ts";
 import { formatProblems } from "./problems.ts";

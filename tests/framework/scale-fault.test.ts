@@ -41,7 +41,7 @@ test("scaling records the original replicas before mutating, proves the effect, 
             return target.scale(name, replicas);
           }
         : (Reflect.get(target, key, target) as unknown),
-  }) as Platform;
+  });
   const fault = await scaleDeployment({ deployment: "worker", replicas: 0 }).inject({ platform: counting, ledger, runId: "r1" });
   expect(await fault.proveEffect()).toMatch(/^deployment worker: 0 running, 0 ready after \d+ ms$/);
   expect(await platform.deployment("worker")).toMatchObject({ desired: 0, running: 0, ready: 0 });
@@ -61,7 +61,7 @@ test("a platform that silently ignores the scale call fails the proof of effect,
   const ignoring: Platform = new Proxy(platform, {
     get: (target, key) =>
       key === "scale" ? async (name: string) => ({ previous: (await target.deployment(name)).desired }) : (Reflect.get(target, key, target) as unknown),
-  }) as Platform;
+  });
   const fault = await scaleDeployment({ deployment: "worker", replicas: 0, proofTimeoutMs: 500 }).inject({ platform: ignoring, ledger, runId: "r2" });
   const failure = await fault.proveEffect().catch((e: unknown) => e);
   expect(failure).toBeInstanceOf(FaultNotEffective);
