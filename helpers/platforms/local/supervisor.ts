@@ -6,7 +6,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { HarnessError } from "../../core/errors.ts";
-import { formatMs, sleep } from "../../core/time.ts";
+import { sleep } from "../../core/time.ts";
+import { waitUntil } from "../../core/wait.ts";
 import type { DeploymentStatus, LinkCondition, LinkReading, LogLine, PlatformEvent, Rollout, ServiceCondition } from "../platform.ts";
 import { deploymentNamed, imageVariant, type Deployment, type DeploymentSpec, type Replica } from "./deployment.ts";
 import { EventLog, logsSince } from "./logs-and-events.ts";
@@ -143,22 +144,24 @@ export class Supervisor {
     return this.network.measureLink(from, to, timeoutMs);
   }
 
+  /** Waits until every named deployment has its desired count of ready replicas. */
   async waitReady(timeoutMs: number, names = this.names()): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const pending = names.map((n) => this.status(n)).filter((s) => s.ready < s.desired);
-      if (pending.length === 0) return;
-      if (Date.now() > deadline) {
-        const detail = pending
-          .map((s) => {
-            const last = this.get(s.name).logs.slice(-3).map((l) => l.text).join(" | ");
-            return `${s.name}: ${s.ready}/${s.desired} ready, ${s.restarts} restarts${last ? `, last log: ${last}` : ""}`;
-          })
-          .join("; ");
-        throw new HarnessError(`deployments not ready within ${formatMs(timeoutMs)}: ${detail}`);
-      }
-      await sleep(50);
-    }
+    // An unknown name fails now, not as a timeout (waitUntil would take the throwing read for "not yet").
+    for (const name of names) this.get(name);
+    // The value read is what is still missing, so a timeout names each laggard with its last log lines.
+    const notReady = (): string =>
+      names
+        .map((n) => this.status(n))
+        .filter((s) => s.ready < s.desired)
+        .map((s) => {
+          const last = this.get(s.name).logs.slice(-3).map((l) => l.text).join(" | ");
+          return `${s.name}: ${s.ready}/${s.desired} ready, ${s.restarts} restarts${last ? `, last log: ${last}` : ""}`;
+        })
+        .join("; ");
+    await waitUntil(`${names.length === 1 ? "deployment" : "deployments"} ${names.join(", ")} to be ready`, notReady, (missing) => missing === "", {
+      withinMs: timeoutMs,
+      fail: (message) => new HarnessError(message),
+    });
   }
 
   /** The replica's environment: the deployment's, with its image's changes, external URLs routed over its edges. */
