@@ -1,12 +1,12 @@
 // front-end: the shop's web server. Static pages from ../public plus the upstream Express API
 // (front-end 0.3.12, reference §1.2): same routes, status codes, cookies and session semantics.
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import fs from "node:fs/promises";
 import type http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { call, createServer, HttpError, Router, send, type CallResult, type Handler, type Reply, type Request } from "../lib/http.ts";
 import { env, runService, serviceUrl } from "../lib/service.ts";
+import { loggedInCookie, LOGGED_IN_COOKIE, parseCookies, sessionCookie, SessionStore, withSetCookie, type Session } from "../lib/sessions.ts";
 
 const catalogueUrl = serviceUrl("catalogue");
 const cartsUrl = serviceUrl("carts");
@@ -16,91 +16,10 @@ const ordersUrl = serviceUrl("orders");
 // (payment, then shipping) decide the outcome, not us.
 const UPSTREAM_TIMEOUT_MS = Number(env("UPSTREAM_TIMEOUT_MS", "30000"));
 const publicRoot = path.resolve(fileURLToPath(new URL("../public", import.meta.url)));
+const sessions = new SessionStore();
 
 // ---------------------------------------------------------------------------------------------
-// Sessions: express-session semantics (cookie md.sid, signed "s:<id>.<hmac>", saveUninitialized,
-// in-memory store). The logged_in cookie carries the raw session id, as upstream.
-
-const SESSION_COOKIE = "md.sid";
-const LOGGED_IN_COOKIE = "logged_in";
-const SESSION_SECRET = "sooper secret";
-const LOGGED_IN_MAX_AGE_S = 3600;
-// Upstream's MemoryStore never forgets; API clients without a cookie jar create a session per
-// request, so idle sessions are dropped after a day to keep a long game day's memory flat.
-const SESSION_IDLE_MS = 24 * 3600 * 1000;
-
-interface Session {
-  readonly id: string;
-  customerId?: string;
-  lastSeen: number;
-}
-
-const sessions = new Map<string, Session>();
-
-setInterval(() => {
-  const cutoff = Date.now() - SESSION_IDLE_MS;
-  for (const [id, session] of sessions) if (session.lastSeen < cutoff) sessions.delete(id);
-}, 60_000).unref();
-
-function signature(id: string): string {
-  return createHmac("sha256", SESSION_SECRET).update(id).digest("base64").replace(/=+$/, "");
-}
-
-/** The session id inside a signed cookie value, or undefined when it is malformed or forged. */
-function unsign(value: string): string | undefined {
-  if (!value.startsWith("s:")) return undefined;
-  const dot = value.lastIndexOf(".");
-  if (dot < 2) return undefined;
-  const id = value.slice(2, dot);
-  const given = Buffer.from(value.slice(dot + 1));
-  const expected = Buffer.from(signature(id));
-  return given.length === expected.length && timingSafeEqual(given, expected) ? id : undefined;
-}
-
-function parseCookies(header: string | undefined): Map<string, string> {
-  const cookies = new Map<string, string>();
-  for (const part of (header ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    const raw = part.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
-    let value = raw;
-    try {
-      value = decodeURIComponent(raw);
-    } catch {
-      // keep the raw value, as the cookie package does
-    }
-    if (name !== "" && !cookies.has(name)) cookies.set(name, value);
-  }
-  return cookies;
-}
-
-function resolveSession(cookies: Map<string, string>): { session: Session; created: boolean } {
-  const signed = cookies.get(SESSION_COOKIE);
-  const id = signed === undefined ? undefined : unsign(signed);
-  const known = id === undefined ? undefined : sessions.get(id);
-  if (known) {
-    known.lastSeen = Date.now();
-    return { session: known, created: false };
-  }
-  // Unknown or forged cookie (e.g. after a restart): a fresh session, like express-session.
-  const session: Session = { id: randomBytes(24).toString("base64url"), lastSeen: Date.now() };
-  sessions.set(session.id, session);
-  return { session, created: true };
-}
-
-const sessionCookie = (id: string): string =>
-  `${SESSION_COOKIE}=${encodeURIComponent(`s:${id}.${signature(id)}`)}; Path=/; HttpOnly`;
-
-const loggedInCookie = (id: string): string =>
-  `${LOGGED_IN_COOKIE}=${encodeURIComponent(id)}; Max-Age=${LOGGED_IN_MAX_AGE_S}; Path=/; ` +
-  `Expires=${new Date(Date.now() + LOGGED_IN_MAX_AGE_S * 1000).toUTCString()}`;
-
-function withSetCookie(reply: Reply, cookie: string): Reply {
-  const existing = reply.headers?.["set-cookie"];
-  const cookies = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
-  return { ...reply, headers: { ...reply.headers, "set-cookie": [...cookies, cookie] } };
-}
+// API routes' middleware: the session (express-session, lib/sessions.ts) and upstream's error shape.
 
 interface ShopRequest extends Request {
   readonly session: Session;
@@ -112,7 +31,7 @@ type ShopHandler = (req: ShopRequest) => Promise<Reply> | Reply;
 function api(handler: ShopHandler): Handler {
   return async (req) => {
     const cookies = parseCookies(req.headers.cookie);
-    const { session, created } = resolveSession(cookies);
+    const { session, created } = sessions.resolve(cookies);
     let reply: Reply;
     try {
       reply = await handler({ ...req, session, cookies });
