@@ -1,12 +1,12 @@
 // front-end: the shop's web server. Static pages from ../public plus the upstream Express API
 // (front-end 0.3.12, reference §1.2): same routes, status codes, cookies and session semantics.
-import fs from "node:fs/promises";
 import type http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { call, createServer, HttpError, Router, send, type CallResult, type Handler, type Reply, type Request } from "../lib/http.ts";
 import { env, runService, serviceUrl } from "../lib/service.ts";
 import { loggedInCookie, LOGGED_IN_COOKIE, parseCookies, sessionCookie, SessionStore, withSetCookie, type Session } from "../lib/sessions.ts";
+import { staticFiles } from "../lib/static-files.ts";
 
 const catalogueUrl = serviceUrl("catalogue");
 const cartsUrl = serviceUrl("carts");
@@ -383,50 +383,6 @@ router.post(
 );
 
 // ---------------------------------------------------------------------------------------------
-// Static files (served before the session middleware upstream, so they never set md.sid).
-
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".ico": "image/x-icon",
-  ".json": "application/json",
-};
-
-function notFound(res: http.ServerResponse, method: string, pathname: string): void {
-  send(res, { status: 404, raw: `Cannot ${method} ${pathname}`, headers: { "content-type": "text/plain; charset=utf-8" } });
-}
-
-async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const method = req.method ?? "GET";
-  const pathname = (req.url ?? "/").split("?")[0] ?? "/";
-  if (method !== "GET" && method !== "HEAD") return notFound(res, method, pathname);
-  let relative: string;
-  try {
-    relative = decodeURIComponent(pathname);
-  } catch {
-    return send(res, { status: 400, raw: `Bad Request: malformed path ${pathname}`, headers: { "content-type": "text/plain" } });
-  }
-  if (relative === "/") relative = "/index.html";
-  const file = path.resolve(publicRoot, `.${relative}`);
-  // resolve() folds "..", so anything outside the public root is a traversal attempt.
-  if (relative.includes("\0") || !file.startsWith(publicRoot + path.sep)) {
-    return send(res, { status: 403, raw: "Forbidden", headers: { "content-type": "text/plain" } });
-  }
-  let content: Buffer;
-  try {
-    content = await fs.readFile(file);
-  } catch {
-    return notFound(res, method, pathname); // missing, or a directory
-  }
-  const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
-  send(res, { status: 200, raw: content, headers: { "content-type": contentType, "cache-control": "no-cache" } });
-}
-
-// ---------------------------------------------------------------------------------------------
 // Prometheus metrics: request_duration_seconds{service,method,route,status_code}, the histogram of
 // the deployed 0.3.12 image that the HighErrorRate alert reads.
 
@@ -490,7 +446,8 @@ function rejectedBeforeRouting(req: http.IncomingMessage, res: http.ServerRespon
   return false;
 }
 
-const server = createServer(router, serveStatic);
+// Static files (lib/static-files.ts) are served before the session middleware upstream, so they never set md.sid.
+const server = createServer(router, staticFiles(publicRoot));
 const routed = server.listeners("request") as http.RequestListener[];
 server.removeAllListeners("request");
 server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
