@@ -4,6 +4,7 @@ import type http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { call, createServer, HttpError, Router, send, type CallResult, type Handler, type Reply, type Request } from "../lib/http.ts";
+import { RequestDurations } from "../lib/metrics.ts";
 import { env, runService, serviceUrl } from "../lib/service.ts";
 import { loggedInCookie, LOGGED_IN_COOKIE, parseCookies, sessionCookie, SessionStore, withSetCookie, type Session } from "../lib/sessions.ts";
 import { staticFiles } from "../lib/static-files.ts";
@@ -17,6 +18,7 @@ const ordersUrl = serviceUrl("orders");
 const UPSTREAM_TIMEOUT_MS = Number(env("UPSTREAM_TIMEOUT_MS", "30000"));
 const publicRoot = path.resolve(fileURLToPath(new URL("../public", import.meta.url)));
 const sessions = new SessionStore();
+const requestDurations = new RequestDurations("front-end");
 
 // ---------------------------------------------------------------------------------------------
 // API routes' middleware: the session (express-session, lib/sessions.ts) and upstream's error shape.
@@ -382,52 +384,8 @@ router.post(
   }),
 );
 
-// ---------------------------------------------------------------------------------------------
-// Prometheus metrics: request_duration_seconds{service,method,route,status_code}, the histogram of
-// the deployed 0.3.12 image that the HighErrorRate alert reads.
-
-const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-interface Series {
-  labels: string;
-  counts: number[];
-  sum: number;
-  count: number;
-}
-const histogram = new Map<string, Series>();
-// Upstream labels by raw path (one series per order id, per 404 probe…); we cap the series count.
-const MAX_SERIES = 2000;
-
-function observe(method: string, path: string, statusCode: number, seconds: number): void {
-  const labelsFor = (route: string): string =>
-    `service="front-end",method="${method.toLowerCase()}",route="${route.replace(/["\\\n]/g, "_")}",status_code="${statusCode}"`;
-  let labels = labelsFor(path);
-  if (!histogram.has(labels) && histogram.size >= MAX_SERIES) labels = labelsFor("(other)");
-  let series = histogram.get(labels);
-  if (!series) {
-    series = { labels, counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
-    histogram.set(labels, series);
-  }
-  BUCKETS.forEach((bound, i) => {
-    if (seconds <= bound) series.counts[i] = (series.counts[i] ?? 0) + 1;
-  });
-  series.sum += seconds;
-  series.count += 1;
-}
-
-function metricsText(): string {
-  const lines = [
-    "# HELP request_duration_seconds Time taken to process the request",
-    "# TYPE request_duration_seconds histogram",
-  ];
-  for (const s of histogram.values()) {
-    BUCKETS.forEach((bound, i) => lines.push(`request_duration_seconds_bucket{le="${bound}",${s.labels}} ${s.counts[i] ?? 0}`));
-    lines.push(`request_duration_seconds_bucket{le="+Inf",${s.labels}} ${s.count}`);
-    lines.push(`request_duration_seconds_sum{${s.labels}} ${s.sum}`, `request_duration_seconds_count{${s.labels}} ${s.count}`);
-  }
-  return lines.join("\n") + "\n";
-}
-
-router.get("/metrics", () => ({ status: 200, raw: metricsText(), headers: { "content-type": "text/plain; version=0.0.4" } }));
+// Prometheus metrics (lib/metrics.ts), observed for every request but /metrics by the server below.
+router.get("/metrics", () => ({ status: 200, raw: requestDurations.text(), headers: { "content-type": "text/plain; version=0.0.4" } }));
 
 // ---------------------------------------------------------------------------------------------
 // Server: upstream's rewriteSlash and metrics middlewares run before any route or static file;
@@ -454,7 +412,7 @@ server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
   const started = process.hrtime.bigint();
   const route = ((req.url ?? "/").split("?")[0] ?? "/").toLowerCase();
   if (route !== "/metrics") {
-    res.on("finish", () => observe(req.method ?? "GET", route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    res.on("finish", () => requestDurations.observe(req.method ?? "GET", route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
   }
   if (rejectedBeforeRouting(req, res)) return;
   for (const listener of routed) listener(req, res);
