@@ -1,12 +1,13 @@
 // front-end: the shop's web server. Static pages from ../public plus the upstream Express API
 // (front-end 0.3.12, reference §1.2): same routes, status codes, cookies and session semantics.
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import fs from "node:fs/promises";
 import type http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { call, createServer, HttpError, Router, send, type CallResult, type Handler, type Reply, type Request } from "../lib/http.ts";
+import { RequestDurations } from "../lib/metrics.ts";
 import { env, runService, serviceUrl } from "../lib/service.ts";
+import { loggedInCookie, LOGGED_IN_COOKIE, parseCookies, sessionCookie, SessionStore, withSetCookie, type Session } from "../lib/sessions.ts";
+import { staticFiles } from "../lib/static-files.ts";
 
 const catalogueUrl = serviceUrl("catalogue");
 const cartsUrl = serviceUrl("carts");
@@ -16,91 +17,11 @@ const ordersUrl = serviceUrl("orders");
 // (payment, then shipping) decide the outcome, not us.
 const UPSTREAM_TIMEOUT_MS = Number(env("UPSTREAM_TIMEOUT_MS", "30000"));
 const publicRoot = path.resolve(fileURLToPath(new URL("../public", import.meta.url)));
+const sessions = new SessionStore();
+const requestDurations = new RequestDurations("front-end");
 
 // ---------------------------------------------------------------------------------------------
-// Sessions: express-session semantics (cookie md.sid, signed "s:<id>.<hmac>", saveUninitialized,
-// in-memory store). The logged_in cookie carries the raw session id, as upstream.
-
-const SESSION_COOKIE = "md.sid";
-const LOGGED_IN_COOKIE = "logged_in";
-const SESSION_SECRET = "sooper secret";
-const LOGGED_IN_MAX_AGE_S = 3600;
-// Upstream's MemoryStore never forgets; API clients without a cookie jar create a session per
-// request, so idle sessions are dropped after a day to keep a long game day's memory flat.
-const SESSION_IDLE_MS = 24 * 3600 * 1000;
-
-interface Session {
-  readonly id: string;
-  customerId?: string;
-  lastSeen: number;
-}
-
-const sessions = new Map<string, Session>();
-
-setInterval(() => {
-  const cutoff = Date.now() - SESSION_IDLE_MS;
-  for (const [id, session] of sessions) if (session.lastSeen < cutoff) sessions.delete(id);
-}, 60_000).unref();
-
-function signature(id: string): string {
-  return createHmac("sha256", SESSION_SECRET).update(id).digest("base64").replace(/=+$/, "");
-}
-
-/** The session id inside a signed cookie value, or undefined when it is malformed or forged. */
-function unsign(value: string): string | undefined {
-  if (!value.startsWith("s:")) return undefined;
-  const dot = value.lastIndexOf(".");
-  if (dot < 2) return undefined;
-  const id = value.slice(2, dot);
-  const given = Buffer.from(value.slice(dot + 1));
-  const expected = Buffer.from(signature(id));
-  return given.length === expected.length && timingSafeEqual(given, expected) ? id : undefined;
-}
-
-function parseCookies(header: string | undefined): Map<string, string> {
-  const cookies = new Map<string, string>();
-  for (const part of (header ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    const raw = part.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
-    let value = raw;
-    try {
-      value = decodeURIComponent(raw);
-    } catch {
-      // keep the raw value, as the cookie package does
-    }
-    if (name !== "" && !cookies.has(name)) cookies.set(name, value);
-  }
-  return cookies;
-}
-
-function resolveSession(cookies: Map<string, string>): { session: Session; created: boolean } {
-  const signed = cookies.get(SESSION_COOKIE);
-  const id = signed === undefined ? undefined : unsign(signed);
-  const known = id === undefined ? undefined : sessions.get(id);
-  if (known) {
-    known.lastSeen = Date.now();
-    return { session: known, created: false };
-  }
-  // Unknown or forged cookie (e.g. after a restart): a fresh session, like express-session.
-  const session: Session = { id: randomBytes(24).toString("base64url"), lastSeen: Date.now() };
-  sessions.set(session.id, session);
-  return { session, created: true };
-}
-
-const sessionCookie = (id: string): string =>
-  `${SESSION_COOKIE}=${encodeURIComponent(`s:${id}.${signature(id)}`)}; Path=/; HttpOnly`;
-
-const loggedInCookie = (id: string): string =>
-  `${LOGGED_IN_COOKIE}=${encodeURIComponent(id)}; Max-Age=${LOGGED_IN_MAX_AGE_S}; Path=/; ` +
-  `Expires=${new Date(Date.now() + LOGGED_IN_MAX_AGE_S * 1000).toUTCString()}`;
-
-function withSetCookie(reply: Reply, cookie: string): Reply {
-  const existing = reply.headers?.["set-cookie"];
-  const cookies = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
-  return { ...reply, headers: { ...reply.headers, "set-cookie": [...cookies, cookie] } };
-}
+// API routes' middleware: the session (express-session, lib/sessions.ts) and upstream's error shape.
 
 interface ShopRequest extends Request {
   readonly session: Session;
@@ -112,7 +33,7 @@ type ShopHandler = (req: ShopRequest) => Promise<Reply> | Reply;
 function api(handler: ShopHandler): Handler {
   return async (req) => {
     const cookies = parseCookies(req.headers.cookie);
-    const { session, created } = resolveSession(cookies);
+    const { session, created } = sessions.resolve(cookies);
     let reply: Reply;
     try {
       reply = await handler({ ...req, session, cookies });
@@ -463,96 +384,8 @@ router.post(
   }),
 );
 
-// ---------------------------------------------------------------------------------------------
-// Static files (served before the session middleware upstream, so they never set md.sid).
-
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".ico": "image/x-icon",
-  ".json": "application/json",
-};
-
-function notFound(res: http.ServerResponse, method: string, pathname: string): void {
-  send(res, { status: 404, raw: `Cannot ${method} ${pathname}`, headers: { "content-type": "text/plain; charset=utf-8" } });
-}
-
-async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const method = req.method ?? "GET";
-  const pathname = (req.url ?? "/").split("?")[0] ?? "/";
-  if (method !== "GET" && method !== "HEAD") return notFound(res, method, pathname);
-  let relative: string;
-  try {
-    relative = decodeURIComponent(pathname);
-  } catch {
-    return send(res, { status: 400, raw: `Bad Request: malformed path ${pathname}`, headers: { "content-type": "text/plain" } });
-  }
-  if (relative === "/") relative = "/index.html";
-  const file = path.resolve(publicRoot, `.${relative}`);
-  // resolve() folds "..", so anything outside the public root is a traversal attempt.
-  if (relative.includes("\0") || !file.startsWith(publicRoot + path.sep)) {
-    return send(res, { status: 403, raw: "Forbidden", headers: { "content-type": "text/plain" } });
-  }
-  let content: Buffer;
-  try {
-    content = await fs.readFile(file);
-  } catch {
-    return notFound(res, method, pathname); // missing, or a directory
-  }
-  const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
-  send(res, { status: 200, raw: content, headers: { "content-type": contentType, "cache-control": "no-cache" } });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Prometheus metrics: request_duration_seconds{service,method,route,status_code}, the histogram of
-// the deployed 0.3.12 image that the HighErrorRate alert reads.
-
-const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-interface Series {
-  labels: string;
-  counts: number[];
-  sum: number;
-  count: number;
-}
-const histogram = new Map<string, Series>();
-// Upstream labels by raw path (one series per order id, per 404 probe…); we cap the series count.
-const MAX_SERIES = 2000;
-
-function observe(method: string, path: string, statusCode: number, seconds: number): void {
-  const labelsFor = (route: string): string =>
-    `service="front-end",method="${method.toLowerCase()}",route="${route.replace(/["\\\n]/g, "_")}",status_code="${statusCode}"`;
-  let labels = labelsFor(path);
-  if (!histogram.has(labels) && histogram.size >= MAX_SERIES) labels = labelsFor("(other)");
-  let series = histogram.get(labels);
-  if (!series) {
-    series = { labels, counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
-    histogram.set(labels, series);
-  }
-  BUCKETS.forEach((bound, i) => {
-    if (seconds <= bound) series.counts[i] = (series.counts[i] ?? 0) + 1;
-  });
-  series.sum += seconds;
-  series.count += 1;
-}
-
-function metricsText(): string {
-  const lines = [
-    "# HELP request_duration_seconds Time taken to process the request",
-    "# TYPE request_duration_seconds histogram",
-  ];
-  for (const s of histogram.values()) {
-    BUCKETS.forEach((bound, i) => lines.push(`request_duration_seconds_bucket{le="${bound}",${s.labels}} ${s.counts[i] ?? 0}`));
-    lines.push(`request_duration_seconds_bucket{le="+Inf",${s.labels}} ${s.count}`);
-    lines.push(`request_duration_seconds_sum{${s.labels}} ${s.sum}`, `request_duration_seconds_count{${s.labels}} ${s.count}`);
-  }
-  return lines.join("\n") + "\n";
-}
-
-router.get("/metrics", () => ({ status: 200, raw: metricsText(), headers: { "content-type": "text/plain; version=0.0.4" } }));
+// Prometheus metrics (lib/metrics.ts), observed for every request but /metrics by the server below.
+router.get("/metrics", () => ({ status: 200, raw: requestDurations.text(), headers: { "content-type": "text/plain; version=0.0.4" } }));
 
 // ---------------------------------------------------------------------------------------------
 // Server: upstream's rewriteSlash and metrics middlewares run before any route or static file;
@@ -571,14 +404,15 @@ function rejectedBeforeRouting(req: http.IncomingMessage, res: http.ServerRespon
   return false;
 }
 
-const server = createServer(router, serveStatic);
+// Static files (lib/static-files.ts) are served before the session middleware upstream, so they never set md.sid.
+const server = createServer(router, staticFiles(publicRoot));
 const routed = server.listeners("request") as http.RequestListener[];
 server.removeAllListeners("request");
 server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
   const started = process.hrtime.bigint();
   const route = ((req.url ?? "/").split("?")[0] ?? "/").toLowerCase();
   if (route !== "/metrics") {
-    res.on("finish", () => observe(req.method ?? "GET", route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    res.on("finish", () => requestDurations.observe(req.method ?? "GET", route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
   }
   if (rejectedBeforeRouting(req, res)) return;
   for (const listener of routed) listener(req, res);
