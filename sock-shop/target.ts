@@ -1,6 +1,6 @@
 // Sock Shop as a gameday target: the embedded lite services, each its own process.
 import { fileURLToPath } from "node:url";
-import type { DeploymentSpec } from "../helpers/platforms/local/supervisor.ts";
+import type { DeploymentSpec } from "../helpers/target/target.ts";
 import type { Target } from "../helpers/target/target.ts";
 
 const tsxLoader = import.meta.resolve("tsx");

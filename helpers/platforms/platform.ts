@@ -81,6 +81,9 @@ export interface BrokerState {
  */
 export type PlatformCapability = "replicas" | "images" | "links" | "service-conditions" | "broker" | "env" | "network-policy" | "nodes";
 
+/** The platforms gameday can run a target on. */
+export type PlatformName = "local" | "kubernetes";
+
 /**
  * Every operation of a platform that changes something. Kept apart from the reads so that whatever
  * must stand in for all of them (the inert platform of the "fault not applied" mutant) is checked

@@ -3,13 +3,9 @@
 import { HarnessError } from "../core/errors.ts";
 import { defineProbe } from "./probe.ts";
 
-export interface OrderRef {
-  orderId: string;
-  shipmentId: string;
-}
-export interface ShipmentRef {
-  shipmentId: string;
-}
+import type { OrderRef, ShipmentRef } from "../target/journey.ts";
+
+export type { OrderRef, ShipmentRef } from "../target/journey.ts";
 
 export interface Reconciliation {
   placed: number;

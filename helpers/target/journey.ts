@@ -1,11 +1,20 @@
 // A Journey is a user flow a target registers under a name ("checkout") so scenarios can ask for it.
 // Generic over the browser page type so this library stays free of Playwright.
-import type { OrderRef } from "../invariants/reconcile.ts";
-import type { Platform } from "../platforms/platform.ts";
+import type { Endpoints } from "./target.ts";
+
+/** An order a journey placed, and the shipment it should lead to. */
+export interface OrderRef {
+  orderId: string;
+  shipmentId: string;
+}
+
+export interface ShipmentRef {
+  shipmentId: string;
+}
 
 export interface JourneyContext<Page> {
   page: Page;
-  platform: Platform;
+  platform: Endpoints;
   /** A user the scenario named, or the target's default. */
   user?: string | undefined;
   /** 1-based iteration of this journey in the scenario. */
@@ -29,5 +38,5 @@ export interface JourneyCatalogue<Page> {
   prepare?(context: Omit<JourneyContext<Page>, "iteration">): Promise<void>;
   journeys: Record<string, Journey<Page>>;
   /** Shipments the target recorded, for the reconciliation probe. */
-  shipments?(platform: Platform): Promise<{ shipmentId: string }[]>;
+  shipments?(platform: Endpoints): Promise<ShipmentRef[]>;
 }

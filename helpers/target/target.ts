@@ -1,6 +1,13 @@
 // A Target is the system under test as gameday sees it: what to run locally, where users enter,
 // which broker it uses. A target directory (like sock-shop/) exports one.
-import type { DeploymentSpec } from "../platforms/local/supervisor.ts";
+import type { DeploymentSpec } from "./deployment.ts";
+
+export type { DeploymentSpec, ImageVariant } from "./deployment.ts";
+
+/** What a target needs of the platform it runs on: where its services answer, from this machine. */
+export interface Endpoints {
+  endpoint(service: string): string;
+}
 
 export interface LocalRunContext {
   /**

@@ -11,7 +11,7 @@ test("docs/architecture.md's \"may import\" column is the table the boundary rul
   const documented = new Map<string, string[]>();
   for (const line of doc.split("\n")) {
     const cells = line.split("|").map((c) => c.trim());
-    const room = /^`([a-z/-]+)\/`$/.exec(cells[1] ?? "")?.[1];
+    const room = /^`([a-z0-9/-]+)\/`$/.exec(cells[1] ?? "")?.[1];
     if (room === undefined || !(room in MAY_IMPORT)) continue;
     const list = cells[3] ?? "";
     documented.set(room, list === "—" ? [] : [...list.matchAll(/`([^`]+)`/g)].map((m) => (m[1] ?? "").replace(/\/$/, "")));

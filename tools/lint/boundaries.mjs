@@ -13,7 +13,7 @@ export const MAY_IMPORT = {
   "helpers/ledger": ["helpers/core"],
   "helpers/target": ["helpers/core"],
   "helpers/platforms": ["helpers/core", "helpers/broker", "helpers/ledger", "helpers/target"],
-  "helpers/probes": ["helpers/core", "helpers/broker", "helpers/platforms"],
+  "helpers/probes": ["helpers/core", "helpers/broker", "helpers/platforms", "helpers/target"],
   "helpers/invariants": ["helpers/core", "helpers/probes"],
   "helpers/timeline": ["helpers/core", "helpers/probes"],
   "helpers/faults": ["helpers/core", "helpers/invariants", "helpers/ledger", "helpers/platforms", "helpers/probes"],
