@@ -128,7 +128,7 @@ export class Network {
 
   /** Closes the Services, then the edges. */
   async close(): Promise<void> {
-    await Promise.all([...this.deployments.values()].map((d) => d.proxy?.close()));
+    await Promise.all([...this.deployments.values()].map((d) => d.proxy?.close() ?? Promise.resolve()));
     await Promise.all([...this.edges.values()].map((edge) => edge.close()));
   }
 

@@ -55,7 +55,7 @@ export class RolloutController {
 
   /** Settles once the steps in flight have (they never reject). */
   async inFlight(deployments: Iterable<Deployment>): Promise<void> {
-    await Promise.all([...deployments].map((d) => d.rolling));
+    await Promise.all([...deployments].map((d) => d.rolling ?? Promise.resolve()));
   }
 
   /** Runs one rollout step after any in flight: the controller's reconcile of images. */
