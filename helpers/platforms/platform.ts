@@ -81,6 +81,43 @@ export interface BrokerState {
  */
 export type PlatformCapability = "replicas" | "images" | "links" | "service-conditions" | "broker" | "env" | "network-policy" | "nodes";
 
+/** An alert as Prometheus evaluates it now. */
+export interface ActiveAlert {
+  name: string;
+  labels: Record<string, string>;
+  state: "pending" | "firing";
+  /** Epoch milliseconds since when the rule's condition has held. */
+  activeAt: number;
+}
+
+/** One notification Alertmanager delivered, as the run's receiver recorded it. */
+export interface AlertNotification {
+  /** Epoch milliseconds of arrival at the receiver. */
+  receivedAt: number;
+  status: "firing" | "resolved";
+  name: string;
+  labels: Record<string, string>;
+  startsAt?: number | undefined;
+  endsAt?: number | undefined;
+}
+
+/**
+ * The target's monitoring as a game day reads it: Prometheus's alerts and queries, and the
+ * notifications Alertmanager delivered (the durable record: Prometheus only shows the present).
+ * Read-only: a game day never changes a team's monitoring.
+ */
+export interface Monitoring {
+  /** Where it is, for reports (no credentials). */
+  readonly display: string;
+  alerts(): Promise<ActiveAlert[]>;
+  /** An instant query: one value per series. */
+  query(promql: string): Promise<{ labels: Record<string, string>; value: number }[]>;
+  /** Notifications received so far; undefined when the run has no receiver (a team's own Alertmanager). */
+  notifications(): readonly AlertNotification[] | undefined;
+  /** The alert names the loaded rules define; undefined when unknown (a team's own Prometheus). */
+  alertNames(): Promise<readonly string[] | undefined>;
+}
+
 /** The platforms gameday can run a target on. */
 export type PlatformName = "local" | "kubernetes";
 
@@ -146,5 +183,7 @@ export interface Platform extends AsyncDisposable, PlatformMutations {
   node?(node: string): Promise<{ unschedulable: boolean; pods: number }>;
   /** A URL for a service of the target, reachable from this machine. */
   endpoint(service: string): string;
+  /** The target's monitoring, when the run has one (embedded, or --prometheus). */
+  readonly monitoring?: Monitoring | undefined;
   dispose(): Promise<void>;
 }

@@ -17,6 +17,7 @@ export const MAY_IMPORT = {
   "helpers/invariants": ["helpers/core", "helpers/probes"],
   "helpers/timeline": ["helpers/core", "helpers/probes"],
   "helpers/faults": ["helpers/core", "helpers/invariants", "helpers/ledger", "helpers/platforms", "helpers/probes"],
+  "helpers/detection": ["helpers/core", "helpers/platforms", "helpers/probes"],
   "helpers/scenario": ["helpers/core", "helpers/faults", "helpers/invariants", "helpers/platforms", "helpers/probes", "helpers/target"],
   "helpers/report": ["helpers/core", "helpers/timeline", "@playwright/test"],
   fixtures: ["helpers/*", "@playwright/test"],
