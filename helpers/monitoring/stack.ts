@@ -231,7 +231,9 @@ export async function startMonitoring(options: MonitoringOptions = {}): Promise<
   const failed = async (error: unknown): Promise<never> => {
     await killStackProcesses(dir, components.map((c) => c.pid)).catch(() => undefined);
     await webhook?.close();
-    forget(); // the processes are gone; the directory stays for its logs
+    // The processes are gone; the directory stays for the logs an error message points to.
+    if (components.length === 0) fs.rmSync(dir, { recursive: true, force: true });
+    forget();
     throw error;
   };
   try {

@@ -10,6 +10,7 @@ import amqp from "amqplib";
 import { parseDocument } from "yaml";
 import { startPrivateNode, sweepOrphanedNodes } from "../../helpers/broker/rabbitmq.ts";
 import { isAlive } from "../../helpers/core/leftovers.ts";
+import { mergeScrapeTargets } from "../../helpers/monitoring/config.ts";
 import { MONITORING_LEFTOVER_KIND, monitoringProcesses, startMonitoring, sweepOrphanedMonitoring, targetScrapeTargets, type AlertNotification } from "../../helpers/monitoring/stack.ts";
 import { CLUSTER_FOR, KUBERNETES_RULES_DIR, RULES_FILE, staleKubernetesRuleFiles } from "../../sock-shop/monitoring/generate.ts";
 import { SHIPPING_QUEUE, sockShop } from "../../sock-shop/target.ts";
@@ -80,6 +81,30 @@ test("the Kubernetes rule files are what generate.ts makes of sock-shop/monitori
   fs.writeFileSync(copy, embedded);
   const checked = await promtool("check", "rules", copy);
   expect(checked.code, `promtool check rules on the ConfigMap's alert.rules:\n${checked.output}`).toBe(0);
+});
+
+test("scrape targets: a job per URL path, no credentials, the target's services and broker by their job names", () => {
+  const jobs = mergeScrapeTargets([], { rabbitmq: "http://127.0.0.1:15692/metrics/per-object", "front-end": ["http://127.0.0.1:8079/metrics", "http://127.0.0.1:8080/metrics"] });
+  expect(jobs).toEqual([
+    { job: "rabbitmq", scheme: "http", metricsPath: "/metrics/per-object", addresses: ["127.0.0.1:15692"] },
+    { job: "front-end", scheme: "http", metricsPath: "/metrics", addresses: ["127.0.0.1:8079", "127.0.0.1:8080"] },
+  ]);
+  expect(() => mergeScrapeTargets(jobs, { rabbitmq: "http://127.0.0.1:15692/metrics" })).toThrow('job "rabbitmq" already scrapes http://…/metrics/per-object');
+  const refused = (() => {
+    try {
+      mergeScrapeTargets([], { rabbitmq: "http://guest:s3cret@127.0.0.1:15692/metrics" });
+      return "accepted";
+    } catch (error) {
+      return String(error);
+    }
+  })();
+  expect(refused).toContain('scrape target of job "rabbitmq" carries credentials');
+  expect(refused).not.toContain("s3cret");
+  expect(targetScrapeTargets(monitoring, { serviceUrl: (service) => `http://127.0.0.1:9${service.length}`, brokerMetricsUrl: "http://127.0.0.1:15692/metrics/per-object" })).toEqual({
+    "front-end": "http://127.0.0.1:99/metrics",
+    rabbitmq: "http://127.0.0.1:15692/metrics/per-object",
+  });
+  expect(targetScrapeTargets(monitoring, { serviceUrl: () => "http://127.0.0.1:99", brokerMetricsUrl: undefined })).toEqual({ "front-end": "http://127.0.0.1:99/metrics" });
 });
 
 test("the stack sees shipping-task lose its consumer: pending, firing, notified, then resolved; nothing is left after dispose", async ({}, testInfo) => {
