@@ -16,11 +16,12 @@ import { UsageError } from "./options.ts";
 const USAGE = `usage: gameday <command> [options]
 
   run [scenario.yaml…]   run scenarios (default: every scenarios/*.yaml) as Playwright tests, then build the report
-        --platform local|kubernetes   where the target runs (default local)
+        --platform local|kubernetes   where the target runs (default: the scenarios' platform: key, local
+                                      when absent; scenarios that declare different platforms need it)
         --tag <tag>        only scenarios with this tag (repeatable)
         --grep <text>      only scenarios whose name matches
         --var name=value   set a scenario variable (repeatable; also GAMEDAY_VAR_<NAME>)
-      with --platform kubernetes, your cluster (none of these: an embedded control plane):
+      on kubernetes, your cluster (none of these: an embedded control plane):
         --kubeconfig <file>        as kubectl (default $KUBECONFIG, then ~/.kube/config)
         --context <name>           as kubectl (default the current context)
         --namespace <ns>           where the target runs (default the context's namespace)

@@ -1,4 +1,4 @@
-// gameday plan <file>: what the scenario would do and mutate; reads only.
+// gameday plan <file>: what the scenario would do and mutate on its platform; reads only.
 import path from "node:path";
 import { stateDir } from "../../helpers/core/leftovers.ts";
 import { Ledger } from "../../helpers/ledger/ledger.ts";
@@ -7,16 +7,14 @@ import { EXIT_CODES } from "../../helpers/report/verdict.ts";
 import { formatPlan } from "../../helpers/scenario/plan.ts";
 import { formatValidation, validateFiles } from "../../helpers/scenario/validate.ts";
 import { CLUSTER_OPTIONS, clusterEnvOf, parseCommandLine, PLATFORM_OPTION, platformOf, UsageError, VAR_OPTION, variablesOf } from "../options.ts";
-import { CAPABILITIES, refuseClusterOptionsOff } from "../platforms.ts";
+import { CAPABILITIES, platformFor } from "../platforms.ts";
 import { TARGETS } from "../targets.ts";
 
 const PLAN = { command: "plan", options: { ...PLATFORM_OPTION, ...VAR_OPTION, ...CLUSTER_OPTIONS }, positionals: "files" } as const;
 
 export async function plan(args: string[]): Promise<number> {
   const { values, files } = parseCommandLine(PLAN, args);
-  const platform = platformOf(values.platform) ?? "local";
   const cluster = clusterEnvOf(values);
-  refuseClusterOptionsOff(platform, cluster);
   // The same refusal of bad cluster settings as `run`, so a plan says what a run would say.
   clusterSettingsFromEnv({ ...process.env, ...cluster });
   if (files.length !== 1) throw new UsageError(`plan takes exactly one scenario file, got ${files.length}; plan them one at a time`);
@@ -27,6 +25,7 @@ export async function plan(args: string[]): Promise<number> {
   }
   const loaded = result.ok[0];
   if (!loaded) return EXIT_CODES["invalid input"];
+  const { platform } = platformFor([loaded], platformOf(values.platform), cluster);
   const outstanding = new Ledger(path.join(stateDir(), "ledger.jsonl")).outstanding().length;
   const maxFaultMs = Number(process.env.GAMEDAY_MAX_FAULT_DURATION ?? 600) * 1_000;
   console.log(formatPlan(loaded, { target: TARGETS[loaded.scenario.target], platform, capabilities: CAPABILITIES[platform], outstanding, maxFaultMs }));

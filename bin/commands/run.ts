@@ -1,5 +1,5 @@
 // gameday run [scenario.yaml…]: validate every selected scenario (nothing starts unless all are
-// valid), run them as Playwright tests, build the report, exit with the verdict.
+// valid), pick the platform, run them as Playwright tests, build the report, exit with the verdict.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -12,7 +12,7 @@ import { formatValidation, validateFiles } from "../../helpers/scenario/validate
 import { kubernetesCluster } from "../kubernetes.ts";
 import { CLUSTER_OPTIONS, clusterEnvOf, parseCommandLine, PLATFORM_OPTION, platformOf, VAR_OPTION, variablesOf } from "../options.ts";
 import { REPORTS, ROOT } from "../paths.ts";
-import { PROJECTS, refuseClusterOptionsOff } from "../platforms.ts";
+import { platformFor, PROJECTS } from "../platforms.ts";
 import { TARGETS } from "../targets.ts";
 import { buildReport } from "./report.ts";
 
@@ -48,9 +48,7 @@ function readVerdict(): { verdict: Verdict; exitCode: number; passed: number; fa
 
 export async function run(args: string[]): Promise<number> {
   const { values, files: named, passthrough } = parseCommandLine(RUN, args);
-  const platform = platformOf(values.platform) ?? "local";
   const cluster = clusterEnvOf(values);
-  refuseClusterOptionsOff(platform, cluster);
   // Refuse bad cluster settings here, before any worker starts (exit 2, nothing touched).
   const clusterSettings = clusterSettingsFromEnv({ ...process.env, ...cluster });
   const variables = variablesOf(values.var);
@@ -81,6 +79,8 @@ export async function run(args: string[]): Promise<number> {
     console.error(`gameday: refused: ${refused.map((s) => `${s.scenario.name} targets ${s.scenario.target}`).join("; ")}, which GAMEDAY_ALLOWED_TARGETS (${allowed?.join(", ")}) does not allow`);
     return EXIT_CODES["invalid input"];
   }
+  const { platform, from } = platformFor(selected, platformOf(values.platform), cluster);
+  if (from === "scenarios" && platform !== "local") console.log(`gameday: platform ${platform}, as the scenarios declare (--platform overrides it)`);
   if (platform === "kubernetes" && namesACluster(clusterSettings)) {
     // Refuse a wrong kubeconfig, context or namespace here, offline, before any worker starts.
     if (clusterSettings.namespace) assertNamespaceAllowed(clusterSettings.namespace, clusterSettings.allowedNamespaces);
