@@ -10,7 +10,6 @@ import { describeError, HarnessError } from "../core/errors.ts";
 import { orphaned, remember } from "../core/leftovers.ts";
 import { freePort } from "../core/ports.ts";
 import { sleep } from "../core/time.ts";
-import { sweepOrphanedMonitoring } from "../monitoring/stack.ts";
 
 const run = promisify(execFile);
 const RABBITMQ_SERVER = process.env.GAMEDAY_RABBITMQ_SERVER ?? "/usr/lib/rabbitmq/bin/rabbitmq-server";
@@ -258,7 +257,6 @@ async function killNode(node: NodeProcess): Promise<void> {
  * (the next run, `gameday restore`, `gameday down`) must not leave its monitoring running.
  */
 export async function sweepOrphanedNodes(): Promise<number> {
-  await sweepOrphanedMonitoring();
   const found = orphaned("rabbitmq-node");
   for (const { entry, forget } of found) {
     await killNode({ pid: Number(entry.detail.pid), epmdPort: Number(entry.detail.epmdPort), dir: String(entry.detail.dir) });

@@ -115,7 +115,10 @@ export const ScenarioSpec = z.strictObject({
   tags: z.array(z.string().min(1)).default([]),
   severity: z.enum(["blocker", "critical", "normal", "minor", "trivial"]).default("normal"),
   target: Name,
-  platform: z.enum(["local", "kubernetes"]).default("local"),
+  platform: z
+    .enum(["local", "kubernetes"])
+    .default("local")
+    .describe("where the scenario runs when the command line gives no --platform (which overrides it); absent means local"),
   variables: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/), VariableSpec).default({}),
   "steady-state": z.array(InvariantSpec).min(1, { error: "a scenario needs a steady state to check before any fault" }),
   faults: z.array(FaultSpec).min(1, { error: "a scenario needs at least one fault" }),

@@ -8,7 +8,8 @@ import { promisify } from "node:util";
 import { expect, test } from "@playwright/test";
 import amqp from "amqplib";
 import { parseDocument } from "yaml";
-import { startPrivateNode, sweepOrphanedNodes } from "../../helpers/broker/rabbitmq.ts";
+import { startPrivateNode } from "../../helpers/broker/rabbitmq.ts";
+import { sweepOrphans } from "../../helpers/platforms/orphans.ts";
 import { isAlive } from "../../helpers/core/leftovers.ts";
 import { mergeScrapeTargets } from "../../helpers/monitoring/config.ts";
 import { MONITORING_LEFTOVER_KIND, monitoringProcesses, startMonitoring, sweepOrphanedMonitoring, targetScrapeTargets, type AlertNotification } from "../../helpers/monitoring/stack.ts";
@@ -221,7 +222,7 @@ test("a stack whose owner was SIGKILLed keeps running until the sweep stops it",
   expect(fs.readdirSync(path.join(stateDir, "leftovers"))).toEqual([]);
 });
 
-test("the broker sweep that restore and down run also stops an orphaned stack", async ({}, testInfo) => {
+test("the orphan sweep that the janitor, restore and down run also stops an orphaned stack", async ({}, testInfo) => {
   // A stand-in for a crashed run's stack: a process carrying the stack's marker, registered by an owner that has exited.
   const stateDir = testInfo.outputPath("state");
   const dir = fs.mkdtempSync(path.join(testInfo.outputPath(), "stack-"));
@@ -232,7 +233,7 @@ test("the broker sweep that restore and down run also stops an orphaned stack", 
   expect(monitoringProcesses(dir)).toEqual([orphan.pid]);
   process.env.GAMEDAY_STATE_DIR = stateDir;
   try {
-    expect(await sweepOrphanedNodes()).toBe(0); // no node, but the stack goes
+    expect(await sweepOrphans({ controlPlanes: false })).toEqual({ brokerNodes: 0, monitoringStacks: 1, controlPlaneProcesses: 0 }); // no node, but the stack goes
   } finally {
     delete process.env.GAMEDAY_STATE_DIR;
     if (orphan.pid && isAlive(orphan.pid)) process.kill(orphan.pid, "SIGKILL");

@@ -9,11 +9,11 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..",
 /** room → the rooms (and packages) it may import. "*" allows every room. */
 export const MAY_IMPORT = {
   "helpers/core": [],
-  "helpers/broker": ["helpers/core", "helpers/monitoring"],
+  "helpers/broker": ["helpers/core"],
   "helpers/monitoring": ["helpers/core", "helpers/target"],
   "helpers/ledger": ["helpers/core"],
   "helpers/target": ["helpers/core"],
-  "helpers/platforms": ["helpers/core", "helpers/broker", "helpers/ledger", "helpers/target"],
+  "helpers/platforms": ["helpers/core", "helpers/broker", "helpers/ledger", "helpers/monitoring", "helpers/target"],
   "helpers/probes": ["helpers/core", "helpers/broker", "helpers/platforms", "helpers/target"],
   "helpers/invariants": ["helpers/core", "helpers/probes"],
   "helpers/timeline": ["helpers/core", "helpers/probes"],
