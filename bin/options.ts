@@ -49,6 +49,39 @@ export const CLUSTER_OPTIONS = {
   "max-percent": { value: "n" },
 } as const satisfies OptionSpecs;
 
+/** A team's own monitoring, read-only. Credentials never go on the command line: GAMEDAY_PROMETHEUS_AUTHORIZATION holds an Authorization header. */
+export const MONITORING_OPTIONS = {
+  prometheus: {
+    value: "url",
+    check: (value) => {
+      try {
+        const url = new URL(value);
+        if (url.username || url.password) return "--prometheus takes a URL without credentials: put them in GAMEDAY_PROMETHEUS_AUTHORIZATION (e.g. \"Bearer …\"), which is never printed";
+        return /^https?:$/.test(url.protocol) ? undefined : `--prometheus takes an http(s) URL, got ${url.protocol}`;
+      } catch {
+        return `--prometheus takes a URL such as http://127.0.0.1:9090, got "${value}"`;
+      }
+    },
+  },
+  alertmanager: {
+    value: "url",
+    check: (value) => {
+      try {
+        const url = new URL(value);
+        return url.username || url.password ? "--alertmanager takes a URL without credentials: put them in GAMEDAY_ALERTMANAGER_AUTHORIZATION" : undefined;
+      } catch {
+        return `--alertmanager takes a URL such as http://127.0.0.1:9093, got "${value}"`;
+      }
+    },
+  },
+} as const satisfies OptionSpecs;
+
+/** The monitoring options as the variables the Playwright workers read. */
+export const monitoringEnvOf = (values: { prometheus?: string | undefined; alertmanager?: string | undefined }): Record<string, string> => ({
+  ...(values.prometheus ? { GAMEDAY_PROMETHEUS_URL: values.prometheus } : {}),
+  ...(values.alertmanager ? { GAMEDAY_ALERTMANAGER_URL: values.alertmanager } : {}),
+});
+
 export interface CommandLine<S extends OptionSpecs> {
   command: string;
   options: S;

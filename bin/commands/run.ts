@@ -8,25 +8,24 @@ import { controlPlaneBinDir } from "../../helpers/platforms/kubernetes/control-p
 // Settings and the control-plane builder load no API client; the rest comes through ../kubernetes.ts.
 import { assertNamespaceAllowed, clusterSettingsFromEnv, namesACluster } from "../../helpers/platforms/kubernetes/settings.ts";
 import { EXIT_CODES, type Verdict } from "../../helpers/report/verdict.ts";
+import { scenarioFilesIn } from "../../helpers/scenario/selection.ts";
 import { formatValidation, validateFiles } from "../../helpers/scenario/validate.ts";
 import { kubernetesCluster } from "../kubernetes.ts";
-import { CLUSTER_OPTIONS, clusterEnvOf, parseCommandLine, PLATFORM_OPTION, platformOf, VAR_OPTION, variablesOf } from "../options.ts";
+import { CLUSTER_OPTIONS, clusterEnvOf, MONITORING_OPTIONS, monitoringEnvOf, parseCommandLine, PLATFORM_OPTION, platformOf, VAR_OPTION, variablesOf } from "../options.ts";
 import { REPORTS, ROOT } from "../paths.ts";
 import { platformFor, PROJECTS } from "../platforms.ts";
-import { TARGETS } from "../targets.ts";
+import { TARGETS, targetRuleFiles } from "../targets.ts";
 import { buildReport } from "./report.ts";
 
 const RUN = {
   command: "run",
-  options: { ...PLATFORM_OPTION, tag: { value: "tag", multiple: true }, grep: { value: "text" }, ...VAR_OPTION, ...CLUSTER_OPTIONS },
+  options: { ...PLATFORM_OPTION, tag: { value: "tag", multiple: true }, grep: { value: "text" }, ...VAR_OPTION, ...CLUSTER_OPTIONS, ...MONITORING_OPTIONS },
   positionals: "files",
   passthrough: true,
 } as const;
 
 function scenarioFiles(files: string[]): string[] {
-  if (files.length > 0) return files.map((f) => path.resolve(f));
-  const dir = path.join(ROOT, "scenarios");
-  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
+  return files.length > 0 ? files.map((f) => path.resolve(f)) : scenarioFilesIn(path.join(ROOT, "scenarios"));
 }
 
 function playwright(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -55,7 +54,8 @@ export async function run(args: string[]): Promise<number> {
   const tags = values.tag ?? [];
   const files = scenarioFiles(named);
   // Nothing runs, nothing is touched, unless every selected scenario is valid.
-  const validation = validateFiles(files, { variables });
+  // With a team's own Prometheus (--prometheus) its rules are not ours to check here.
+  const validation = validateFiles(files, { variables, targetRuleFiles: values.prometheus ? undefined : targetRuleFiles });
   if (validation.failures.length > 0) {
     console.error(formatValidation(validation));
     return EXIT_CODES["invalid input"];
@@ -100,6 +100,7 @@ export async function run(args: string[]): Promise<number> {
     GAMEDAY_SCENARIOS: selected.map((s) => s.file).join(path.delimiter),
     GAMEDAY_VARIABLES: JSON.stringify(variables),
     ...cluster,
+    ...monitoringEnvOf(values),
   };
   const playwrightExit = await playwright([`--project=${PROJECTS[platform]}`, "tests/scenarios/scenarios.spec.ts", ...passthrough], env);
   const verdict = readVerdict();

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import amqp from "amqplib";
+import { redactUrl } from "../core/redact.ts";
 import { describeError, HarnessError } from "../core/errors.ts";
 import { orphaned, remember } from "../core/leftovers.ts";
 import { freePort } from "../core/ports.ts";
@@ -47,15 +48,7 @@ export interface Broker extends AsyncDisposable {
 }
 
 /** The URL with its password replaced, for logs and reports. */
-export function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(unparseable URL)";
-  }
-}
+export const redact = redactUrl;
 
 export function withVhost(url: string, vhost: string): string {
   const parsed = new URL(url);

@@ -5,7 +5,7 @@
 // key times: time to detect, to notify and to resolve.
 import { EnvironmentNotReady, InvariantViolation } from "../core/errors.ts";
 import { formatMs, sleep } from "../core/time.ts";
-import type { ActiveAlert, AlertNotification, Monitoring } from "../platforms/platform.ts";
+import type { ActiveAlert, AlertNotification, Monitoring } from "../monitoring/monitoring.ts";
 import { matchingAlerts } from "../probes/alert.ts";
 
 /** What monitoring must (or must not) do about one alert; the scenario's `detect:` entry. */

@@ -26,6 +26,11 @@ const OWNER_ENV = "GAMEDAY_MONITORING_DIR";
 export const MONITORING_LEFTOVER_KIND = "monitoring";
 const LOG_TAIL_LINES = 15;
 
+/** Whether Debian's prometheus and prometheus-alertmanager are installed (bin/ensure-deps.mjs installs them). */
+export function monitoringAvailable(): boolean {
+  return fs.existsSync(PROMETHEUS) && fs.existsSync(ALERTMANAGER);
+}
+
 export interface MonitoringOptions {
   /** Prometheus rule files to evaluate (e.g. a target's `monitoring.ruleFiles`). */
   ruleFiles?: readonly string[];
@@ -76,6 +81,10 @@ export interface MonitoringStack extends AsyncDisposable {
   ruleNames(): Promise<string[]>;
   /** Scrapes more targets; resolves once Prometheus has scraped each of them once. */
   addScrapeTargets(targets: ScrapeTargets): Promise<void>;
+  /** Evaluates these rule files instead of the current ones (a rule under test); resolves once Prometheus has loaded them. */
+  useRuleFiles(files: readonly string[]): Promise<void>;
+  /** The rule files evaluated now. */
+  readonly ruleFiles: readonly string[];
   /** Stops both processes and the webhook, removes the directory; idempotent. */
   dispose(): Promise<void>;
 }
@@ -212,7 +221,7 @@ export async function startMonitoring(options: MonitoringOptions = {}): Promise<
   const started = performance.now();
   const log = options.log ?? (() => undefined);
   const readyWithinMs = options.readyWithinMs ?? 20_000;
-  const ruleFiles = (options.ruleFiles ?? []).map((f) => path.resolve(f));
+  let ruleFiles: readonly string[] = (options.ruleFiles ?? []).map((f) => path.resolve(f));
   for (const file of ruleFiles) if (!fs.existsSync(file)) throw new HarnessError(`rule file ${file} does not exist`);
   let jobs = mergeScrapeTargets([], options.scrapeTargets ?? {});
 
@@ -328,6 +337,23 @@ export async function startMonitoring(options: MonitoringOptions = {}): Promise<
         const data = await prometheusApi<{ groups: { rules: { name: string; type: string }[] }[] }>(prometheusUrl, "/api/v1/rules?type=alert");
         return [...new Set(data.groups.flatMap((g) => g.rules.filter((r) => r.type === "alerting").map((r) => r.name)))];
       },
+      get ruleFiles() {
+        return ruleFiles;
+      },
+      useRuleFiles: (files) =>
+        (reconfiguring = reconfiguring
+          .catch(() => undefined)
+          .then(async () => {
+            if (disposed) throw new HarnessError(`the monitoring stack in ${dir} was disposed`);
+            fs.writeFileSync(prometheusYml, prometheusConfig({ alertmanagerAddress, ruleFiles: files, jobs }));
+            try {
+              await answers(`${prometheusUrl}/-/reload`, { method: "POST" });
+            } catch (error) {
+              fs.writeFileSync(prometheusYml, prometheusConfig({ alertmanagerAddress, ruleFiles, jobs }));
+              throw new HarnessError(`Prometheus at ${prometheusUrl} refused the rule files ${files.join(", ")}: ${describeError(error)}; log: ${prometheus.logFile}`);
+            }
+            ruleFiles = [...files];
+          })),
       addScrapeTargets: (targets) =>
         (reconfiguring = reconfiguring
           .catch(() => undefined)

@@ -1,5 +1,8 @@
 // The Platform interface: where a target runs. Faults and probes speak to it in intents
 // (scale, status, logs, events), never in a platform's own commands.
+import type { Monitoring } from "../monitoring/monitoring.ts";
+
+export type { ActiveAlert, AlertNotification, Monitoring } from "../monitoring/monitoring.ts";
 
 export interface DeploymentStatus {
   name: string;
@@ -80,43 +83,6 @@ export interface BrokerState {
  * one the platform lacks is skipped on that platform with the reason, never run half-way.
  */
 export type PlatformCapability = "replicas" | "images" | "links" | "service-conditions" | "broker" | "env" | "network-policy" | "nodes";
-
-/** An alert as Prometheus evaluates it now. */
-export interface ActiveAlert {
-  name: string;
-  labels: Record<string, string>;
-  state: "pending" | "firing";
-  /** Epoch milliseconds since when the rule's condition has held. */
-  activeAt: number;
-}
-
-/** One notification Alertmanager delivered, as the run's receiver recorded it. */
-export interface AlertNotification {
-  /** Epoch milliseconds of arrival at the receiver. */
-  receivedAt: number;
-  status: "firing" | "resolved";
-  name: string;
-  labels: Record<string, string>;
-  startsAt?: number | undefined;
-  endsAt?: number | undefined;
-}
-
-/**
- * The target's monitoring as a game day reads it: Prometheus's alerts and queries, and the
- * notifications Alertmanager delivered (the durable record: Prometheus only shows the present).
- * Read-only: a game day never changes a team's monitoring.
- */
-export interface Monitoring {
-  /** Where it is, for reports (no credentials). */
-  readonly display: string;
-  alerts(): Promise<ActiveAlert[]>;
-  /** An instant query: one value per series. */
-  query(promql: string): Promise<{ labels: Record<string, string>; value: number }[]>;
-  /** Notifications received so far; undefined when the run has no receiver (a team's own Alertmanager). */
-  notifications(): readonly AlertNotification[] | undefined;
-  /** The alert names the loaded rules define; undefined when unknown (a team's own Prometheus). */
-  alertNames(): Promise<readonly string[] | undefined>;
-}
 
 /** The platforms gameday can run a target on. */
 export type PlatformName = "local" | "kubernetes";

@@ -2,7 +2,7 @@
 // condition holds, its `for` has not passed) or firing. Matched by name and, optionally, labels.
 import * as z from "zod";
 import { HarnessError } from "../core/errors.ts";
-import type { ActiveAlert, Monitoring } from "../platforms/platform.ts";
+import type { ActiveAlert, Monitoring } from "../monitoring/monitoring.ts";
 import { defineProbe } from "./probe.ts";
 
 export const AlertName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "an alert name as a rule's `alert:` gives it, e.g. ShippingTaskNotConsumed" });

@@ -133,7 +133,7 @@ export const ScenarioSpec = z.strictObject({
   recover: z.strictObject({ revert: z.boolean().default(true), settle: Duration.default(0) }).default({ revert: true, settle: 0 }),
   after: z.array(InvariantSpec).default([]),
   detect: z.array(DetectSpec).default([]),
-  /** Alert rule files to load into the embedded monitoring besides the target's own (a rule under test), relative to this file. */
+  /** Alert rule files the run's monitoring evaluates instead of the target's own (rules under test), relative to this file. */
   monitoring: z.strictObject({ rules: z.array(z.string().min(1)).min(1) }).optional(),
   /**
    * This game day demonstrates a known finding: it passes when it ends with a finding of this kind
