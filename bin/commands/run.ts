@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ScenarioError } from "../../helpers/core/errors.ts";
+import { formatMs } from "../../helpers/core/time.ts";
 import { controlPlaneBinDir } from "../../helpers/platforms/kubernetes/control-plane.ts";
 // Settings and the control-plane builder load no API client; the rest comes through ../kubernetes.ts.
 import { assertNamespaceAllowed, clusterSettingsFromEnv, namesACluster } from "../../helpers/platforms/kubernetes/settings.ts";
@@ -39,10 +40,28 @@ function playwright(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? EXIT_CODES["harness error"])));
 }
 
-function readVerdict(): { verdict: Verdict; exitCode: number; passed: number; failed: number } | undefined {
+interface VerdictFile {
+  verdict: Verdict;
+  exitCode: number;
+  passed: number;
+  failed: number;
+  tests?: { title: string; times?: Record<string, number> }[];
+}
+
+function readVerdict(): VerdictFile | undefined {
   const file = path.join(REPORTS, "verdict.json");
   if (!fs.existsSync(file)) return undefined;
-  return JSON.parse(fs.readFileSync(file, "utf8")) as { verdict: Verdict; exitCode: number; passed: number; failed: number };
+  return JSON.parse(fs.readFileSync(file, "utf8")) as VerdictFile;
+}
+
+/** "queue-consumer-outage: monitoring noticed in 16.6 s (notified 17.5 s); recovered in 1.4 s; …" */
+function keyTimeLines(verdict: VerdictFile): string[] {
+  const words: Record<string, string> = { detect: "monitoring noticed in", notify: "notified in", recover: "recovered in", drain: "drained in", resolve: "alert resolved in" };
+  return (verdict.tests ?? []).flatMap((t) => {
+    const times = Object.entries(t.times ?? {});
+    if (times.length === 0) return [];
+    return [`  ${t.title.split(" › ").at(-1) ?? t.title}: ${times.map(([what, ms]) => `${words[what] ?? `time to ${what}`} ${formatMs(ms)}`).join("; ")}`];
+  });
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -111,7 +130,7 @@ export async function run(args: string[]): Promise<number> {
     console.error(`gameday: ${error instanceof Error ? error.message : String(error)}`);
   }
   console.log(`
-gameday ${verdict ? `verdict: ${verdict.verdict} (${verdict.passed} passed, ${verdict.failed} failed)` : "verdict: harness error (the run produced no verdict)"}
+gameday ${verdict ? `verdict: ${verdict.verdict} (${verdict.passed} passed, ${verdict.failed} failed)` : "verdict: harness error (the run produced no verdict)"}${verdict && keyTimeLines(verdict).length > 0 ? `\n${keyTimeLines(verdict).join("\n")}` : ""}
   report: ${reportPath}   (one file; open it in a browser)
   junit:  ${path.relative(process.cwd(), path.join(REPORTS, "junit", "results.xml"))}`);
   if (!verdict) return EXIT_CODES["harness error"];
