@@ -45,7 +45,10 @@ function container(deployment: V1Deployment, name: string): { index: number; env
   return found ? { index, env: found.env ?? [] } : undefined;
 }
 
-/** The variable as it is defined now; a variable with neither value nor valueFrom counts as not set, as before. */
+/**
+ * The variable as it is defined now. One with neither value nor valueFrom (how the API server stores
+ * an empty value) is recorded as not set, so restoring it removes it: known, left as it was.
+ */
 function recordEnvVar(variable: V1EnvVar | undefined): RecordedEnvVar {
   if (variable?.valueFrom) return { valueFrom: variable.valueFrom };
   return variable?.value ?? null;
