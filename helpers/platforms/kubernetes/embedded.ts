@@ -136,6 +136,7 @@ export async function startEmbeddedKubernetes(options: EmbeddedKubernetesOptions
       ephemeral: true,
       endpoint: (service) => embedded.local.endpoint(service),
       logs: (deployment, sinceMs) => embedded.local.logs(deployment, sinceMs),
+      monitoring: embedded.local.monitoring,
       onDispose: embedded.stop,
     });
   } catch (error) {

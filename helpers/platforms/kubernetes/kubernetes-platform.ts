@@ -3,6 +3,7 @@
 // annotation, see original-state.ts) — the fault records it in the ledger before calling here —
 // and restoring a field removes its record, so a revert is idempotent and a crash is repairable
 // from either source.
+import { remoteMonitoring, type Monitoring } from "../../monitoring/monitoring.ts";
 import type { CoreV1Event, V1Deployment, V1NetworkPolicy, V1Node, V1Pod, V1ReplicaSet } from "@kubernetes/client-node";
 import { HarnessError, ScenarioError } from "../../core/errors.ts";
 import type {
@@ -40,6 +41,8 @@ export interface KubernetesPlatformOptions {
   logs?: (deployment: string, sinceMs: number) => Promise<LogLine[]>;
   /** Released with the platform (the embedded binding's processes, a port-forward). */
   onDispose?: () => Promise<void>;
+  /** The target's monitoring: the embedded stack's, or a team's Prometheus (--prometheus). */
+  monitoring?: Monitoring | undefined;
   /** Seconds a crashed run keeps the namespace locked. */
   leaseSeconds?: number;
   /** How often the lock is renewed (default: a third of leaseSeconds). */
@@ -84,12 +87,15 @@ export class KubernetesPlatform implements Platform {
   private readonly pendingKills = new Map<string, Set<string>>();
   private disposed?: Promise<void>;
 
+  readonly monitoring: Monitoring | undefined;
+
   private constructor(
     readonly cluster: Cluster,
     readonly namespace: string,
     private readonly options: KubernetesPlatformOptions,
     private readonly lease: NamespaceLease,
   ) {
+    this.monitoring = options.monitoring;
     this.scope = { server: cluster.server, context: cluster.context, kubeconfig: cluster.source, namespace, ...(options.ephemeral ? { ephemeral: "true" } : {}) };
   }
 
@@ -490,6 +496,7 @@ export async function connectKubernetes(settings: ClusterSettings, runId: string
     allowedNamespaces: settings.allowedNamespaces,
     runId,
     blastRadius: settings.blastRadius,
+    monitoring: settings.prometheusUrl ? remoteMonitoring({ prometheusUrl: settings.prometheusUrl, alertmanagerUrl: settings.alertmanagerUrl }) : undefined,
     endpoint: (service) => {
       const url = settings.endpoints[service];
       if (!url) {

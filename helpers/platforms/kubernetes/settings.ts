@@ -15,6 +15,9 @@ export interface ClusterSettings {
   /** Service name → URL from this machine (port-forwards, ingresses). */
   endpoints: Record<string, string>;
   blastRadius: BlastRadius;
+  /** A team's own Prometheus and Alertmanager (--prometheus, --alertmanager), read-only. */
+  prometheusUrl?: string | undefined;
+  alertmanagerUrl?: string | undefined;
 }
 
 export const CLUSTER_ENV = {
@@ -59,6 +62,8 @@ export function clusterSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Cl
       maxReplicas: positiveInt(CLUSTER_ENV.maxReplicas, env[CLUSTER_ENV.maxReplicas], DEFAULT_BLAST_RADIUS.maxReplicas, 1000),
       maxPercent: positiveInt(CLUSTER_ENV.maxPercent, env[CLUSTER_ENV.maxPercent], DEFAULT_BLAST_RADIUS.maxPercent, 100),
     },
+    prometheusUrl: env.GAMEDAY_PROMETHEUS_URL || undefined,
+    alertmanagerUrl: env.GAMEDAY_ALERTMANAGER_URL || undefined,
   };
 }
 
