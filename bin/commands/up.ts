@@ -43,7 +43,10 @@ export async function up(args: string[]): Promise<number> {
     console.log(`            kubectl --kubeconfig ${kubeconfig} -n ${embedded.namespace} scale deploy/queue-master --replicas=0`);
     console.log(`  game day, as against your own cluster (endpoints in ${path.relative(process.cwd(), endpointsFile)}):`);
     const loadEndpoints = `env "$(cat ${path.relative(process.cwd(), endpointsFile)})"`;
-    console.log(`            ${loadEndpoints} npx tsx bin/gameday.ts run --platform kubernetes --kubeconfig ${kubeconfig} --namespace ${embedded.namespace} --allow-namespace ${embedded.namespace} scenarios/queue-consumer-outage.yaml`);
+    const stack = embedded.local.monitoringStack;
+    const watching = stack ? ` --prometheus ${stack.prometheusUrl} --alertmanager ${stack.alertmanagerUrl}` : "";
+    if (stack) console.log(`  monitoring: Prometheus ${stack.prometheusUrl}, Alertmanager ${stack.alertmanagerUrl}`);
+    console.log(`            ${loadEndpoints} npx tsx bin/gameday.ts run --platform kubernetes --kubeconfig ${kubeconfig} --namespace ${embedded.namespace} --allow-namespace ${embedded.namespace}${watching} scenarios/queue-consumer-outage.yaml`);
   } else {
     const local = await LocalPlatform.start({ target, runId, workDir, sharedBrokerUrl: process.env.RABBITMQ_URL, log });
     stop = () => local.dispose();

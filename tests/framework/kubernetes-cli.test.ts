@@ -93,9 +93,14 @@ test("your own cluster: --kubeconfig, --namespace, --allow-namespace and --endpo
     expect(refused.output).toContain('namespace "sock-shop" is not on the allowlist (nothing): add it with --allow-namespace sock-shop');
     await expect(yours.cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace: "sock-shop" }), "refused before taking the lock").rejects.toThrow(/404|not found/i);
 
-    const run = await gameday(["run", ...cluster, "--allow-namespace", "sock-shop", "scenarios/queue-consumer-outage.yaml"], env);
+    // Your monitoring too, read-only: the scenario's detect: is judged on "your" Prometheus and Alertmanager.
+    const monitoring = yours.local.monitoringStack;
+    expect(monitoring, "the embedded target runs its monitoring").toBeDefined();
+    const watching = ["--prometheus", monitoring?.prometheusUrl ?? "", "--alertmanager", monitoring?.alertmanagerUrl ?? ""];
+    const run = await gameday(["run", ...cluster, "--allow-namespace", "sock-shop", ...watching, "scenarios/queue-consumer-outage.yaml"], env);
     await testInfo.attach("gameday output", { body: run.output, contentType: "text/plain" });
     expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/queue-consumer-outage: monitoring noticed in [\d.]+ s; notified in [\d.]+ s/);
     expect(run.output).not.toContain("embedded Kubernetes control plane");
     const [entry] = new Ledger(path.join(stateDir, "ledger.jsonl")).entries();
     expect(entry?.scope).toEqual({ server: yours.controlPlane.server, context: "gameday-local", kubeconfig: yours.controlPlane.kubeconfigPath, namespace: "sock-shop" });

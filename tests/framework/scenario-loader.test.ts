@@ -54,6 +54,7 @@ test.describe("a valid scenario", () => {
       during: { journeys: [], invariants: [] },
       recover: { revert: true, settle: 0 },
       after: [],
+      detect: [],
       report: { timeline: [] },
     });
   });
