@@ -1,7 +1,7 @@
 // Benchmarks of the walking skeleton, printed as ratios measured in one run. Not a test: these
 // machines are shared and noisy, so numbers are reported, never asserted.
-//   npm run bench                 all four measurements
-//   npm run bench -- --quick      fewer repetitions
+//   npm run bench                 all four measurements, then bench/detection.ts
+//   npm run bench -- --quick      fewer repetitions (both)
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";

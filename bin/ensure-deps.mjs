@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Runs before `npm run gameday` and `npm test` (npm's pre-scripts), so a fresh clone works with the
-// README's two commands: installs the npm dependencies if missing, and Debian's chromium and
-// rabbitmq-server if missing (as root; otherwise it prints the command to run). Plain JS: it must
-// work before anything is installed.
+// README's two commands: installs the npm dependencies if missing, and Debian's chromium,
+// rabbitmq-server, prometheus and prometheus-alertmanager if missing (as root; otherwise it prints the
+// command to run). Plain JS: it must work before anything is installed.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -15,10 +15,19 @@ const run = (command, args, env = {}) => execFileSync(command, args, { cwd: root
 const debian = [
   ["/usr/bin/chromium", "chromium"],
   ["/usr/lib/rabbitmq/bin/rabbitmq-server", "rabbitmq-server"],
+  // The run's own detection stack (helpers/monitoring); the packaged services are never used.
+  ["/usr/bin/prometheus", "prometheus"],
+  ["/usr/bin/prometheus-alertmanager", "prometheus-alertmanager"],
 ].filter(([file]) => !fs.existsSync(file)).map(([, pkg]) => pkg);
 const chromiumOverride = process.env.GAMEDAY_CHROMIUM && fs.existsSync(process.env.GAMEDAY_CHROMIUM);
 const rabbitOverride = process.env.RABBITMQ_URL || process.env.GAMEDAY_RABBITMQ_SERVER;
-const missing = debian.filter((pkg) => !(pkg === "chromium" && chromiumOverride) && !(pkg === "rabbitmq-server" && rabbitOverride));
+const overridden = {
+  chromium: chromiumOverride,
+  "rabbitmq-server": rabbitOverride,
+  prometheus: process.env.GAMEDAY_PROMETHEUS && fs.existsSync(process.env.GAMEDAY_PROMETHEUS),
+  "prometheus-alertmanager": process.env.GAMEDAY_ALERTMANAGER && fs.existsSync(process.env.GAMEDAY_ALERTMANAGER),
+};
+const missing = debian.filter((pkg) => !overridden[pkg]);
 if (missing.length > 0) {
   if (process.getuid?.() === 0 && fs.existsSync("/usr/bin/apt-get")) {
     console.log(`gameday: installing Debian packages ${missing.join(", ")} (once)`);

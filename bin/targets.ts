@@ -3,3 +3,6 @@ import type { Target } from "../helpers/target/target.ts";
 import { sockShop } from "../sock-shop/target.ts";
 
 export const TARGETS: Record<string, Target> = { [sockShop.name]: sockShop };
+
+/** The alert rule files of a known target, for checking scenarios' `detect:` before anything starts. */
+export const targetRuleFiles = (target: string): readonly string[] | undefined => TARGETS[target]?.monitoring?.ruleFiles;

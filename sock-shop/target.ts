@@ -51,6 +51,13 @@ export const sockShop: Target = {
   brokerEndpoint: "rabbitmq",
   kubernetesManifests: fileURLToPath(new URL("./k8s/sock-shop.yaml", import.meta.url)),
   brokenImages: Object.values(BROKEN_IMAGES),
+  // The same rules as sock-shop/k8s/monitoring (generated from this file). Of the lite services only
+  // the front-end serves Prometheus metrics (upstream's request_duration_seconds histogram).
+  monitoring: {
+    ruleFiles: [fileURLToPath(new URL("./monitoring/rules.yml", import.meta.url))],
+    metrics: [{ service: "front-end", path: "/metrics" }],
+    brokerJob: "rabbitmq",
+  },
   localDeployments: ({ brokerUrl, dataDir }) =>
     SERVICES.map((name): DeploymentSpec => {
       const variants = VARIANTS[name];

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import amqp from "amqplib";
+import { redactUrl } from "../core/redact.ts";
 import { describeError, HarnessError } from "../core/errors.ts";
 import { orphaned, remember } from "../core/leftovers.ts";
 import { freePort } from "../core/ports.ts";
@@ -38,19 +39,16 @@ export interface Broker extends AsyncDisposable {
   readonly control?: BrokerControl;
   /** Base URL of the management HTTP API (no credentials), when the broker offers one. */
   readonly managementUrl?: string;
+  /**
+   * The broker's Prometheus metrics with a series per queue (rabbitmq_prometheus' /metrics/per-object,
+   * no credentials), for the private node; undefined for RABBITMQ_URL, whose metrics endpoint may not exist.
+   */
+  readonly prometheusEndpoint?: string;
   dispose(): Promise<void>;
 }
 
 /** The URL with its password replaced, for logs and reports. */
-export function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(unparseable URL)";
-  }
-}
+export const redact = redactUrl;
 
 export function withVhost(url: string, vhost: string): string {
   const parsed = new URL(url);
@@ -246,7 +244,11 @@ async function killNode(node: NodeProcess): Promise<void> {
   fs.rmSync(node.dir, { recursive: true, force: true });
 }
 
-/** Stops the private nodes of runs that died without stopping them; returns how many. */
+/**
+ * Stops the private nodes of runs that died without stopping them; returns how many. Their detection
+ * stacks (Prometheus, Alertmanager) are stopped too: every path that sweeps a crashed run's broker
+ * (the next run, `gameday restore`, `gameday down`) must not leave its monitoring running.
+ */
 export async function sweepOrphanedNodes(): Promise<number> {
   const found = orphaned("rabbitmq-node");
   for (const { entry, forget } of found) {
@@ -345,7 +347,9 @@ export async function startPrivateNode(): Promise<Broker> {
   const layout: NodeLayout = { dir, amqpPort: await freePort(), distPort: await freePort(), epmdPort: await freePort() };
   fs.mkdirSync(path.join(dir, "home"));
   // The management API is the only reader of unacknowledged messages; its statistics refresh every 500 ms.
+  // The same interval paces rabbitmq_prometheus' queue metrics (default 5 s), so alerts see a dead consumer fast.
   const managementPort = await freePort();
+  const prometheusPort = await freePort();
   fs.writeFileSync(
     path.join(dir, "rabbitmq.conf"),
     [
@@ -356,11 +360,15 @@ export async function startPrivateNode(): Promise<Broker> {
       "management.tcp.ip = 127.0.0.1",
       `management.tcp.port = ${managementPort}`,
       "collect_statistics_interval = 500",
+      "prometheus.tcp.ip = 127.0.0.1",
+      `prometheus.tcp.port = ${prometheusPort}`,
       "",
     ].join("\n"),
   );
-  fs.writeFileSync(path.join(dir, "enabled_plugins"), "[rabbitmq_management].\n");
+  fs.writeFileSync(path.join(dir, "enabled_plugins"), "[rabbitmq_management,rabbitmq_prometheus].\n");
   const managementUrl = `http://127.0.0.1:${managementPort}`;
+  // Per object: the aggregated /metrics has no queue label, so no rule could name shipping-task.
+  const prometheusEndpoint = `http://127.0.0.1:${prometheusPort}/metrics/per-object`;
   const url = `amqp://guest:guest@127.0.0.1:${layout.amqpPort}/`;
   let current: Launched;
   try {
@@ -402,5 +410,5 @@ export async function startPrivateNode(): Promise<Broker> {
         current.forget();
         stoppedEntry?.();
       }));
-  return { url, display: redact(url), vhost: "/", origin: "private node", bootMs, nodeDir: dir, control, managementUrl, dispose, [Symbol.asyncDispose]: dispose };
+  return { url, display: redact(url), vhost: "/", origin: "private node", bootMs, nodeDir: dir, control, managementUrl, prometheusEndpoint, dispose, [Symbol.asyncDispose]: dispose };
 }

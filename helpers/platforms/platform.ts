@@ -1,5 +1,8 @@
 // The Platform interface: where a target runs. Faults and probes speak to it in intents
 // (scale, status, logs, events), never in a platform's own commands.
+import type { Monitoring } from "../monitoring/monitoring.ts";
+
+export type { ActiveAlert, AlertNotification, Monitoring } from "../monitoring/monitoring.ts";
 
 export interface DeploymentStatus {
   name: string;
@@ -146,5 +149,7 @@ export interface Platform extends AsyncDisposable, PlatformMutations {
   node?(node: string): Promise<{ unschedulable: boolean; pods: number }>;
   /** A URL for a service of the target, reachable from this machine. */
   endpoint(service: string): string;
+  /** The target's monitoring, when the run has one (embedded, or --prometheus). */
+  readonly monitoring?: Monitoring | undefined;
   dispose(): Promise<void>;
 }

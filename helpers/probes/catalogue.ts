@@ -2,6 +2,7 @@
 // The scenario schema's ProbeSpec, the loader's field checks, plans, the runner and the timeline all
 // read from these entries; adding a kind is its file and one line here.
 import * as z from "zod";
+import { alert } from "./alert.ts";
 import { deployment } from "./deployment.ts";
 import { events } from "./events.ts";
 import { http } from "./http.ts";
@@ -9,9 +10,10 @@ import { link } from "./link.ts";
 import { log } from "./log.ts";
 import type { Probe, ProbeContext, ProbeEntry, Reading } from "./probe.ts";
 import { queue } from "./queue.ts";
+import { promql } from "./promql.ts";
 import { reconciliation } from "./reconciliation.ts";
 
-export const probeCatalogue = [queue, deployment, http, log, events, reconciliation, link] as const;
+export const probeCatalogue = [queue, deployment, http, log, events, reconciliation, link, alert, promql] as const;
 
 type Schemas<T extends readonly { schema: unknown }[]> = { -readonly [I in keyof T]: T[I]["schema"] };
 

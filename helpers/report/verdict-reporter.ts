@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
+import { keyTimesOf } from "./key-time-annotations.ts";
 import { classifyFailure, combine, EXIT_CODES, findingKind, type Verdict } from "./verdict.ts";
 
 interface TestVerdict {
@@ -12,6 +13,8 @@ interface TestVerdict {
   verdict: Verdict;
   kind?: string | undefined;
   message?: string | undefined;
+  /** Key times in milliseconds (time to detect, recover, drain, resolve…), when the game day measured them. */
+  times?: Record<string, number>;
 }
 
 export default class VerdictReporter implements Reporter {
@@ -23,7 +26,8 @@ export default class VerdictReporter implements Reporter {
     const outcome = test.outcome();
     const project = test.parent.project()?.name ?? "";
     const title = test.titlePath().slice(2).join(" › ");
-    const base = { title, file: path.relative(process.cwd(), test.location.file), project };
+    const times = keyTimesOf([...test.annotations, ...result.annotations]);
+    const base = { title, file: path.relative(process.cwd(), test.location.file), project, ...(Object.keys(times).length > 0 ? { times } : {}) };
     if (outcome === "skipped") return;
     if (outcome === "expected" || outcome === "flaky") {
       this.results.set(test.id, { ...base, verdict: "passed" });

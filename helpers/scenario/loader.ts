@@ -6,13 +6,17 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit,
 import { semanticChecks } from "./checks.ts";
 import { acceptsBoolean, acceptsNumber, schemaAt } from "./introspect.ts";
 import { describeIssues, plainEnglish } from "./issues.ts";
+import { monitoringFindings } from "./alerts.ts";
 import { formatPath, redact, ScenarioProblems, valueAt, type Finding, type PathSegment, type Problem } from "./problems.ts";
 import { ScenarioSpec, type Scenario } from "./schema.ts";
 import { substitute, type VariableSources } from "./variables.ts";
 
 export { ScenarioProblems, type Problem } from "./problems.ts";
 
-export type LoadOptions = VariableSources;
+export type LoadOptions = VariableSources & {
+  /** The alert rule files of a target by name, to check `detect:` against; unchecked when absent. */
+  targetRuleFiles?: ((target: string) => readonly string[] | undefined) | undefined;
+};
 
 export interface LoadedScenario {
   file: string;
@@ -134,11 +138,22 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
     // Never reject without saying why: zod's own words, should the translation have dropped them all.
     findings.push(...result.error.issues.map((issue) => ({ path: issue.path as PathSegment[], code: issue.code, message: issue.message })));
   }
+  if (result.success && options.targetRuleFiles) findings.push(...monitoringFindings(result.data, file, options.targetRuleFiles(result.data.target)));
   if (findings.length > 0 || !result.success) {
     const problems = findings.map((finding) => locate(file, source, document, finding, at, substitution.hidden));
     throw failure(problems, substitution.hidden);
   }
   return { file, scenario: result.data, secrets: substitution.secrets, source };
+}
+
+/** The `detect:` check at run time (the CLI checks it at load): a located ScenarioProblems, or nothing. */
+export function checkMonitoring(loaded: LoadedScenario, targetRuleFiles: readonly string[] | undefined): void {
+  const findings = monitoringFindings(loaded.scenario, loaded.file, targetRuleFiles);
+  if (findings.length === 0) return;
+  const lineCounter = new LineCounter();
+  const document = parseAllDocuments(loaded.source, { lineCounter })[0] as Document.Parsed;
+  const at = (offset: number): { line: number; col: number } => lineCounter.linePos(offset);
+  throw new ScenarioProblems(loaded.file, findings.map((f) => locate(loaded.file, loaded.source, document, f, at, loaded.secrets)), loaded.source, loaded.secrets);
 }
 
 // ---- locating ----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import * as z from "zod";
 export { Duration, Name } from "../core/schema-primitives.ts";
 import { Duration, Name } from "../core/schema-primitives.ts";
 import { FaultSpec } from "../faults/index.ts";
+import { AlertName } from "../probes/alert.ts";
 import { PROBE_FIELDS, PROBE_FLAGS, ProbeSpec } from "../probes/catalogue.ts";
 
 /** A number, or a run value such as "${journeys.completed}" resolved while the game day runs. */
@@ -53,6 +54,28 @@ export const InvariantSpec = z.discriminatedUnion("mode", [
 ]);
 export type InvariantSpec = z.output<typeof InvariantSpec>;
 
+// ---- detection: what the target's monitoring must (or must not) do ---------------------------------
+
+export const DetectSpec = z
+  .strictObject({
+    alert: AlertName,
+    /** Only alerts carrying these labels count, e.g. { queue: shipping-task }. */
+    labels: z.record(z.string(), z.string()).default({}),
+    /** The alert must be firing within this long after the fault took effect. */
+    fires: z.strictObject({ within: Duration }).optional(),
+    /** Once the fault is reverted, the alert must stop firing within this long. */
+    resolves: z.strictObject({ within: Duration }).optional(),
+    /** The alert must not fire at any moment of the game day: this fault is not its business. */
+    never: z.literal(true).optional(),
+    description: z.string().optional(),
+  })
+  .refine((d) => d.never === undefined || (d.fires === undefined && d.resolves === undefined), { error: "never: true cannot be combined with fires or resolves", path: ["never"] })
+  .refine((d) => d.never !== undefined || d.fires !== undefined, { error: "say what monitoring must do: fires: { within: 90s }, or never: true", path: ["fires"] })
+  .describe("an alert of the target's monitoring that must fire (within T of the fault, and resolve within T of the revert) or never fire");
+export type DetectSpec = z.output<typeof DetectSpec>;
+
+export const FindingKind = z.enum(["resilience", "invariant", "recovery", "detection"]);
+
 // ---- journeys and load -------------------------------------------------------------------------
 
 export const JourneySpec = z.strictObject({
@@ -92,7 +115,10 @@ export const ScenarioSpec = z.strictObject({
   tags: z.array(z.string().min(1)).default([]),
   severity: z.enum(["blocker", "critical", "normal", "minor", "trivial"]).default("normal"),
   target: Name,
-  platform: z.enum(["local", "kubernetes"]).default("local"),
+  platform: z
+    .enum(["local", "kubernetes"])
+    .default("local")
+    .describe("where the scenario runs when the command line gives no --platform (which overrides it); absent means local"),
   variables: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/), VariableSpec).default({}),
   "steady-state": z.array(InvariantSpec).min(1, { error: "a scenario needs a steady state to check before any fault" }),
   faults: z.array(FaultSpec).min(1, { error: "a scenario needs at least one fault" }),
@@ -106,6 +132,14 @@ export const ScenarioSpec = z.strictObject({
     .default({ journeys: [], invariants: [] }),
   recover: z.strictObject({ revert: z.boolean().default(true), settle: Duration.default(0) }).default({ revert: true, settle: 0 }),
   after: z.array(InvariantSpec).default([]),
+  detect: z.array(DetectSpec).default([]),
+  /** Alert rule files the run's monitoring evaluates instead of the target's own (rules under test), relative to this file. */
+  monitoring: z.strictObject({ rules: z.array(z.string().min(1)).min(1) }).optional(),
+  /**
+   * This game day demonstrates a known finding: it passes when it ends with a finding of this kind
+   * (and says so), and fails when the system unexpectedly held.
+   */
+  "expect-finding": FindingKind.optional(),
   report: z
     .strictObject({ timeline: z.array(ProbeSpec).default([]) })
     .default({ timeline: [] }),

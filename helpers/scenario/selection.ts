@@ -2,8 +2,8 @@
 import fs from "node:fs";
 import path from "node:path";
 
-/** The one rule for what counts as a scenario file: *.yaml or *.yml. */
-export const SCENARIO_FILE = /\.ya?ml$/;
+/** The one rule for what counts as a scenario file: *.yaml or *.yml, but not a Prometheus rule file (*.rules.yml). */
+export const SCENARIO_FILE = /(?<!\.rules)\.ya?ml$/;
 
 /** The scenario files in a directory and below it, in name order. */
 export function scenarioFilesIn(dir: string): string[] {

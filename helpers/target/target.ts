@@ -21,6 +21,16 @@ export interface LocalRunContext {
   dataDir: string;
 }
 
+/** What the target's operators monitor it with, so a game day can ask whether their alerts noticed. */
+export interface TargetMonitoring {
+  /** Prometheus rule files (absolute paths): the alerts the target's operators run. */
+  readonly ruleFiles: readonly string[];
+  /** Services that expose Prometheus metrics, and on which path; each is scraped as job = its name, as the rules select it. */
+  readonly metrics: readonly { readonly service: string; readonly path: string }[];
+  /** The job name under which the broker's metrics are scraped, as the rules select it. */
+  readonly brokerJob: string;
+}
+
 export interface Target {
   readonly name: string;
   /** The deployments the local platform runs, each replica its own process. */
@@ -36,4 +46,6 @@ export interface Target {
   readonly kubernetesManifests?: string;
   /** Images that cannot run (broken builds): the embedded cluster's simulated pods crash-loop on them. */
   readonly brokenImages?: readonly string[];
+  /** Alert rules and metrics endpoints, for the run's detection stack (helpers/monitoring). */
+  readonly monitoring?: TargetMonitoring;
 }

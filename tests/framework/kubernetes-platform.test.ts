@@ -10,7 +10,7 @@ import { expect, test } from "@playwright/test";
 import { ScenarioError } from "../../helpers/core/errors.ts";
 import { brokenBuild, drainNode, isolate, killReplica, patchEnv, scaleDeployment, type Fault } from "../../helpers/faults/index.ts";
 import { Ledger } from "../../helpers/ledger/ledger.ts";
-import { connectCluster, type Cluster } from "../../helpers/platforms/kubernetes/cluster.ts";
+import { connectCluster, jsonPatch, type Cluster } from "../../helpers/platforms/kubernetes/cluster.ts";
 import { controlPlaneBinDir, LocalControlPlane } from "../../helpers/platforms/kubernetes/control-plane.ts";
 import { KubernetesPlatform } from "../../helpers/platforms/kubernetes/kubernetes-platform.ts";
 import { ORIGINAL_ANNOTATION } from "../../helpers/platforms/kubernetes/original-state.ts";
@@ -126,6 +126,22 @@ test("patch-env sets and unsets variables, proven on the new pods; the revert re
   expect(JSON.parse(recorded ?? "{}")).toMatchObject({ env: { web: { FEATURE: null, MODE: "normal" } } });
   expect((await web(namespace)).spec?.template.spec?.containers[0]?.env).toEqual([{ name: "MODE", value: "normal" }]);
   expect(await annotation(namespace)).toBeUndefined();
+});
+
+test("patch-env over a variable defined with valueFrom: the revert puts the valueFrom back, not a value and not nothing", async () => {
+  const namespace = await namespaceWithWeb(2);
+  const valueFrom = { secretKeyRef: { name: "web-config", key: "mode" } };
+  await cluster.core.createNamespacedSecret({ namespace, body: { metadata: { name: "web-config" }, stringData: { mode: "normal" } } });
+  const body = [{ op: "replace", path: "/spec/template/spec/containers/0/env", value: [{ name: "MODE", valueFrom }] }];
+  await cluster.apps.patchNamespacedDeployment({ name: "web", namespace, body }, jsonPatch);
+  const platform = await platformFor(namespace);
+  disposeAfter(platform);
+  const ledger = new Ledger(path.join(workDir, `${namespace}.jsonl`));
+  const { evidence, recorded } = await fullCycle(platform, patchEnv({ deployment: "web", env: { MODE: "degraded" } }), ledger, namespace);
+  expect(evidence).toContain("2 replica(s) run with MODE=degraded");
+  expect(JSON.parse(recorded ?? "{}")).toMatchObject({ env: { web: { MODE: { valueFrom } } } });
+  expect((await web(namespace)).spec?.template.spec?.containers[0]?.env).toEqual([{ name: "MODE", valueFrom }]);
+  expect(await annotation(namespace), "the annotation is removed once the original is back").toBeUndefined();
 });
 
 test("isolate creates a deny-all NetworkPolicy selecting the pods; the revert deletes it", async () => {

@@ -5,9 +5,10 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { V1Deployment } from "@kubernetes/client-node";
 import { expect, test } from "@playwright/test";
 import { Ledger } from "../../helpers/ledger/ledger.ts";
-import { connectCluster, type Cluster } from "../../helpers/platforms/kubernetes/cluster.ts";
+import { connectCluster, jsonPatch, type Cluster } from "../../helpers/platforms/kubernetes/cluster.ts";
 import { controlPlaneBinDir, LocalControlPlane } from "../../helpers/platforms/kubernetes/control-plane.ts";
 import { ORIGINAL_ANNOTATION } from "../../helpers/platforms/kubernetes/original-state.ts";
 import { LEASE_NAME } from "../../helpers/platforms/kubernetes/safety.ts";
@@ -133,3 +134,47 @@ test("with the ledger lost, gameday restore --namespace reverts from the annotat
   expect(late.output).toContain("removed NetworkPolicy gameday-isolate-web");
   await expectPristine(namespace);
 });
+
+/** MODE of web comes from a Secret (valueFrom) instead of a literal value. */
+async function modeFromSecret(namespace: string): Promise<{ secretKeyRef: { name: string; key: string } }> {
+  const valueFrom = { secretKeyRef: { name: "web-config", key: "mode" } };
+  await cluster.core.createNamespacedSecret({ namespace, body: { metadata: { name: "web-config" }, stringData: { mode: "normal" } } });
+  const body = [{ op: "replace", path: "/spec/template/spec/containers/0/env", value: [{ name: "MODE", valueFrom }] }];
+  await cluster.apps.patchNamespacedDeployment({ name: "web", namespace, body }, jsonPatch);
+  return valueFrom;
+}
+
+for (const from of ["ledger", "annotations"] as const) {
+  test(`a variable defined with valueFrom that patch-env overwrote gets its valueFrom back when restoring from the ${from} after a crash`, async () => {
+    const namespace = `crash-value-from-${from}`;
+    await namespaceWithWeb(cluster, namespace, 1);
+    const valueFrom = await modeFromSecret(namespace);
+    const stateDir = path.join(dir, namespace);
+    const runId = await crashAfter(namespace, FAULTS.indexOf("patch-env") + 1, stateDir); // patch-env sets MODE=degraded, EXTRA=1
+    const web = async (): Promise<V1Deployment> => cluster.apps.readNamespacedDeployment({ name: "web", namespace });
+    expect((await web()).spec?.template.spec?.containers[0]?.env, "the crash left the fault applied").toEqual([
+      { name: "MODE", value: "degraded" },
+      { name: "EXTRA", value: "1" },
+    ]);
+    expect(JSON.parse((await web()).metadata?.annotations?.[ORIGINAL_ANNOTATION] ?? "{}"), "recorded as defined").toMatchObject({ env: { web: { MODE: { valueFrom }, EXTRA: null } } });
+
+    let restored: { code: number | null; output: string };
+    if (from === "ledger") {
+      restored = await gameday(["restore"], { ...process.env, GAMEDAY_STATE_DIR: stateDir });
+    } else {
+      fs.rmSync(stateDir, { recursive: true, force: true }); // the ledger is gone
+      const lease = await cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace });
+      const expiresAt = new Date(lease.spec?.renewTime ?? 0).getTime() + (lease.spec?.leaseDurationSeconds ?? 0) * 1000;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 500)); // the dead run's lock expires
+      const args = ["restore", "--kubeconfig", plane.kubeconfigPath, "--context", "gameday-local", "--namespace", namespace];
+      restored = await gameday(args, { ...process.env, GAMEDAY_STATE_DIR: path.join(dir, `${namespace}-empty`) });
+    }
+    expect(restored.code, restored.output).toBe(0);
+    expect(restored.output).toContain(`(changed by run ${runId})`);
+    const back = await web();
+    expect(back.spec?.template.spec?.containers[0]?.env, "MODE from its Secret again, EXTRA gone").toEqual([{ name: "MODE", valueFrom }]);
+    expect(back.spec?.replicas, "replicas").toBe(1);
+    expect(back.spec?.template.spec?.containers[0]?.image, "image").toBe(WEB_IMAGE);
+    expect(back.metadata?.annotations?.[ORIGINAL_ANNOTATION], "original-state annotation").toBeUndefined();
+  });
+}

@@ -6,8 +6,10 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { ScenarioError } from "../../helpers/core/errors.ts";
 import { replicasWithinBlastRadius } from "../../helpers/platforms/blast-radius.ts";
+import type { V1Deployment, V1EnvVar } from "@kubernetes/client-node";
 import { connectCluster } from "../../helpers/platforms/kubernetes/cluster.ts";
 import { loadManifests, runNamespace } from "../../helpers/platforms/kubernetes/embedded.ts";
+import { envMutation, replicasMutation } from "../../helpers/platforms/kubernetes/mutations.ts";
 import { forgetRestored, mergeOriginal, ORIGINAL_ANNOTATION, originalPatch, readOriginal } from "../../helpers/platforms/kubernetes/original-state.ts";
 import { parsePodLog } from "../../helpers/platforms/kubernetes/kubernetes-platform.ts";
 import { assertNamespaceAllowed, clusterSettingsFromEnv, namesACluster, parseEndpoints } from "../../helpers/platforms/kubernetes/settings.ts";
@@ -105,6 +107,38 @@ test("original state: the first writer wins per field; restoring a field forgets
   expect(originalPatch(undefined)).toEqual({ metadata: { annotations: { [ORIGINAL_ANNOTATION]: null } } });
   expect(readOriginal({ metadata: { annotations: { [ORIGINAL_ANNOTATION]: JSON.stringify(second) } } })).toEqual(second);
   expect(readOriginal({ metadata: { annotations: { [ORIGINAL_ANNOTATION]: "edited by hand" } } }), "not ours to interpret").toBeUndefined();
+});
+
+test("mutations: the original of a variable keeps its valueFrom, and both restores (in-run and from the record) write that valueFrom back", () => {
+  const valueFrom = { secretKeyRef: { name: "web-config", key: "mode" } };
+  const withEnv = (env: V1EnvVar[]): V1Deployment => ({
+    spec: { selector: {}, template: { spec: { containers: [{ name: "web", env }] } } },
+  });
+  const before = withEnv([{ name: "MODE", valueFrom }, { name: "KEEP", value: "1" }]);
+  const fault = { web: { MODE: "degraded", NEW: "x" } };
+  const original = envMutation.original(before, fault);
+  expect(original, "recorded as it was defined").toEqual({ web: { MODE: { valueFrom }, NEW: null } });
+  const envPath = "/spec/template/spec/containers/0/env";
+  expect(envMutation.forward(before, fault)).toEqual({
+    target: "deployment",
+    type: "json",
+    body: [{ op: "add", path: envPath, value: [{ name: "KEEP", value: "1" }, { name: "MODE", value: "degraded" }, { name: "NEW", value: "x" }] }],
+  });
+  const after = withEnv([{ name: "KEEP", value: "1" }, { name: "MODE", value: "degraded" }, { name: "NEW", value: "x" }]);
+  const restorePatch = { target: "deployment", type: "json", body: [{ op: "add", path: envPath, value: [{ name: "KEEP", value: "1" }, { name: "MODE", valueFrom }] }] };
+  expect(envMutation.restore(after, original), "from the record (after a crash)").toEqual(restorePatch);
+  // In-run, the fault asks for what it could read before: MODE looked unset (envOf shows plain values only).
+  const resolved = envMutation.resolve(original, { web: { MODE: null, NEW: null } });
+  expect(resolved, "asking for the recorded original back is a restore").toEqual({ change: original, restoring: true });
+  expect(envMutation.forward(after, resolved.change), "in-run: the same patch as from the record").toEqual(restorePatch);
+  expect(envMutation.putBack(original, resolved.change), "both variables are back: forget them").toEqual({ env: { web: ["MODE", "NEW"] } });
+  // Unsetting a valueFrom variable nothing recorded is a new change, kept in the record until put back.
+  const unset = envMutation.resolve(undefined, { web: { MODE: null } });
+  expect(unset).toEqual({ change: { web: { MODE: null } }, restoring: false });
+  expect(envMutation.putBack(envMutation.original(before, unset.change), unset.change)).toBeUndefined();
+  // The scalar fields: the restore is the forward patch of the original.
+  expect(replicasMutation.restore(before, 3)).toEqual(replicasMutation.forward(before, 3));
+  expect(replicasMutation.forward(before, 3)).toEqual({ target: "scale", type: "merge", body: { spec: { replicas: 3 } } });
 });
 
 test("settings: only an explicit kubeconfig, context or namespace names a user's cluster; bad values are exit-2 errors", () => {

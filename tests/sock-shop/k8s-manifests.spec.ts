@@ -10,7 +10,7 @@ const K8S_DIR = new URL("../../sock-shop/k8s/", import.meta.url);
 const SHOP = "sock-shop.yaml";
 const ALERT_CONFIGMAP = "monitoring/alert-rules.yaml";
 const PROMETHEUS_RULE = "monitoring/prometheus-rule.yaml";
-const ALERT = "ShippingTasksWaitingWithoutConsumer";
+const ALERT = "ShippingTaskNotConsumed";
 
 interface Container {
   name?: string;

@@ -3,20 +3,29 @@
 // plays the kubelet of a few fake nodes (it reports pods Running and Ready, or crash-looping for a
 // broken image, without running any container). Everything lives in one work directory: data,
 // certificates, the admin kubeconfig and one log file per component.
+//
+// This file is the launcher; its parts live beside it: the binaries (control-plane-binaries.ts), its
+// loopback HTTP(S) calls (control-plane-api.ts), the fake nodes (control-plane-nodes.ts) and the
+// sweep of crashed runs' processes (control-plane-orphans.ts).
 import { spawn, type ChildProcess } from "node:child_process";
-import crypto, { X509Certificate } from "node:crypto";
+import crypto from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
-import https from "node:https";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { describeError, EnvironmentNotReady, ScenarioError } from "../../core/errors.ts";
-import { orphaned, remember } from "../../core/leftovers.ts";
-import { processesWithEnv } from "../../core/processes.ts";
+import { remember } from "../../core/leftovers.ts";
 import { freePort } from "../../core/ports.ts";
-import { sleep } from "../../core/time.ts";
+import { formatMs, sleep } from "../../core/time.ts";
+import { waitUntil } from "../../core/wait.ts";
+import { ControlPlaneApi, etcdHealth, lastLines, type Pending } from "./control-plane-api.ts";
+import { requireBinaries, type Component } from "./control-plane-binaries.ts";
+import { createFakeNodes, FAKE_NODE_ANNOTATION, fakeNodesReady } from "./control-plane-nodes.ts";
+import { LEFTOVER_KIND, OWNER_ENV, sweepOrphanedControlPlanes } from "./control-plane-orphans.ts";
 import { kwokStagesYaml } from "./kwok-stages.ts";
+
+// What importers of the control plane have always found here.
+export { controlPlaneBinDir } from "./control-plane-binaries.ts";
+export { controlPlaneProcesses, sweepOrphanedControlPlanes } from "./control-plane-orphans.ts";
 
 export interface ControlPlaneOptions {
   /** Directory holding etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok. */
@@ -32,24 +41,14 @@ export interface ControlPlaneOptions {
   log?: (line: string) => void;
 }
 
-/** The order they start in; they stop in the reverse order. */
-const COMPONENTS = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"] as const;
-type Component = (typeof COMPONENTS)[number];
-
-/** Every child carries this variable, valued with its work directory, so a crashed run's orphans can be found. */
-const OWNER_ENV = "GAMEDAY_CONTROL_PLANE";
-const LEFTOVER_KIND = "control-plane";
 const CONTEXT = "gameday-local";
-const NODE_PREFIX = "gameday-node-";
-const FAKE_NODE_ANNOTATION = { key: "kwok.x-k8s.io/node", value: "fake" };
 /** A crash-looping container "restarts" this often (a real kubelet backs off from 10 s to 5 min). */
 const CRASH_LOOP_RESTART_MS = 1_000;
 /** kwok renews each node's Lease every quarter of this; the controller-manager's grace below is the same 20 s. */
 const NODE_LEASE_SECONDS = 20;
 const STOP_GRACE_MS = 5_000;
-const REQUEST_TIMEOUT_MS = 3_000;
 const LOG_TAIL_LINES = 20;
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const STARTING = "while the control plane was starting";
 
 interface ComponentProcess {
   component: Component;
@@ -75,27 +74,31 @@ export class LocalControlPlane implements AsyncDisposable {
   readonly kubeconfigPath: string;
 
   private readonly processes: ComponentProcess[] = [];
-  private readonly agent: https.Agent;
+  private readonly api: ControlPlaneApi;
   private readonly log: (line: string) => void;
   private stopped: Promise<void> | undefined;
-  private ca: Buffer | undefined;
   private readyAfterMs = 0;
 
   private constructor(
     private readonly layout: Layout,
-    private readonly apiserverPort: number,
+    apiserverPort: number,
     private readonly token: string,
     log: (line: string) => void,
   ) {
-    this.server = `https://127.0.0.1:${apiserverPort}`;
+    this.api = new ControlPlaneApi(layout.certDir, apiserverPort, token);
+    this.server = this.api.server;
     this.kubeconfigPath = layout.kubeconfigPath;
     this.log = log;
-    this.agent = new https.Agent({ keepAlive: true, maxSockets: 4 });
   }
 
   /** Milliseconds from start() until the nodes were Ready and the default ServiceAccount existed. */
   get startMs(): number {
     return this.readyAfterMs;
+  }
+
+  /** The directory of the components' logs (one file each). */
+  get logDir(): string {
+    return this.layout.logDir;
   }
 
   static async start(options: ControlPlaneOptions): Promise<LocalControlPlane> {
@@ -107,7 +110,7 @@ export class LocalControlPlane implements AsyncDisposable {
     if (!Number.isInteger(nodes) || nodes < 1 || nodes > 200) throw new ScenarioError(`nodes must be an integer from 1 to 200, got ${nodes}`);
     const binDir = path.resolve(options.binDir);
     requireBinaries(binDir);
-    await sweepOrphanedControlPlanes();
+    await sweepOrphanedControlPlanes({ log });
 
     const workDir = path.resolve(options.workDir);
     fs.mkdirSync(workDir, { recursive: true });
@@ -164,7 +167,7 @@ export class LocalControlPlane implements AsyncDisposable {
         "--enable-priority-and-fairness=false", // fewer bootstrap objects, and no throttling of the controllers' bursts
         "--profiling=false",
       ]);
-      await plane.waitFor(`kube-apiserver to answer ok on ${plane.server}/readyz`, deadline, () => plane.apiserverReady());
+      await plane.waitFor(`kube-apiserver to answer ok on ${plane.server}/readyz`, deadline, () => plane.api.ready());
       log(`kube-apiserver ready on ${plane.server}`);
       plane.writeKubeconfig();
 
@@ -172,13 +175,13 @@ export class LocalControlPlane implements AsyncDisposable {
       plane.spawnComponent("kube-controller-manager", [
         ...clientFlags,
         "--controllers=*",
-        `--root-ca-file=${path.join(layout.certDir, "ca.crt")}`, // written by writeKubeconfig
+        `--root-ca-file=${plane.api.caPath}`, // written by writeKubeconfig
         `--service-account-private-key-file=${files.serviceAccountKey}`,
         "--node-monitor-period=2s",
         `--node-monitor-grace-period=${NODE_LEASE_SECONDS}s`,
       ]);
       plane.spawnComponent("kube-scheduler", clientFlags);
-      await plane.createNodes(nodes);
+      await createFakeNodes(plane.api, nodes);
       plane.spawnComponent("kwok", [
         `--kubeconfig=${layout.kubeconfigPath}`,
         `--config=${files.stages}`,
@@ -186,7 +189,7 @@ export class LocalControlPlane implements AsyncDisposable {
         `--node-lease-duration-seconds=${NODE_LEASE_SECONDS}`,
         "--cidr=10.244.0.0/16",
       ]);
-      await plane.waitFor(`${nodes} fake node(s) to be Ready and untainted`, deadline, () => plane.nodesReady(nodes));
+      await plane.waitFor(`${nodes} fake node(s) to be Ready and untainted`, deadline, () => fakeNodesReady(plane.api, nodes));
       await plane.waitFor("the ServiceAccount default/default (created by kube-controller-manager) to exist", deadline, () => plane.defaultServiceAccount());
       plane.readyAfterMs = performance.now() - started;
       log(`control plane ready in ${Math.round(plane.readyAfterMs)} ms: ${plane.server}, kubeconfig ${layout.kubeconfigPath}`);
@@ -208,7 +211,7 @@ export class LocalControlPlane implements AsyncDisposable {
 
   private async stopAll(): Promise<void> {
     for (const running of [...this.processes].reverse()) await terminate(running);
-    this.agent.destroy();
+    this.api.destroy();
     fs.rmSync(this.layout.dataDir, { recursive: true, force: true });
   }
 
@@ -242,88 +245,32 @@ export class LocalControlPlane implements AsyncDisposable {
     this.processes.push(running);
   }
 
-  /** Throws at once if a component has exited, naming it, how it ended and the end of its log. */
-  private assertAllRunning(): void {
+  /** Which component has exited (`when`: e.g. "while the control plane was starting"), how, and the end of its log; undefined while all run. */
+  deadComponent(when?: string): string | undefined {
     const gone = this.processes.find((p) => p.exit !== undefined);
-    if (gone) {
-      throw new EnvironmentNotReady(`${gone.component} ${gone.exit} while the control plane was starting; the last lines of ${gone.logFile}:\n${logTail(gone.logFile)}`);
-    }
+    return gone && `${gone.component} ${gone.exit}${when ? ` ${when}` : ""}; the last lines of ${gone.logFile}:\n${logTail(gone.logFile)}`;
   }
 
-  /** Polls `probe` until it reports done, failing fast on a dead component and at the deadline with the last value seen. */
-  private async waitFor(what: string, deadline: { at: number; limitMs: number }, probe: () => Promise<Probe>): Promise<void> {
-    let last = "no answer yet";
-    for (;;) {
-      this.assertAllRunning();
-      const result = await probe().catch((error: unknown): Probe => ({ done: false, last: describeError(error) }));
-      this.assertAllRunning();
-      if (result.done) return;
-      last = result.last;
-      if (Date.now() > deadline.at) {
-        throw new EnvironmentNotReady(`timed out after ${deadline.limitMs} ms (readyTimeoutMs) waiting for ${what}; last seen: ${last}. Logs: ${this.layout.logDir}`);
-      }
-      await sleep(100);
-    }
+  /**
+   * Checks `probe` until it reports nothing pending, failing at once when a component dies and at
+   * the start's deadline with the last thing still pending, and the logs' directory.
+   */
+  private async waitFor(what: string, deadline: { at: number; limitMs: number }, probe: () => Promise<Pending>): Promise<void> {
+    await waitUntil(what, probe, (pending) => pending === undefined, {
+      withinMs: Math.max(0, deadline.at - Date.now()),
+      intervalMs: 100,
+      abortIf: () => this.deadComponent(STARTING),
+      fail: (message) => new EnvironmentNotReady(`${message} (readyTimeoutMs: ${formatMs(deadline.limitMs)} for the whole start). Logs: ${this.layout.logDir}`),
+    });
+    // A component may have died while the condition came true.
+    const dead = this.deadComponent(STARTING);
+    if (dead) throw new EnvironmentNotReady(dead);
   }
 
   // ---- the API server ----------------------------------------------------------------------------
 
-  /** The CA of the API server's self-signed serving certificate, once the API server has written it. */
-  private serverCa(): Buffer | undefined {
-    if (this.ca) return this.ca;
-    const certFile = path.join(this.layout.certDir, "apiserver.crt");
-    if (!fs.existsSync(certFile)) return undefined;
-    // The file holds the serving certificate, then the CA that signed it. Clients need only the CA;
-    // the controller-manager publishes --root-ca-file as a trust bundle, which must hold CAs only.
-    const blocks = fs.readFileSync(certFile, "utf8").match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-    const ca = blocks.find((pem) => new X509Certificate(pem).ca);
-    if (!ca) throw new EnvironmentNotReady(`${certFile} holds no CA certificate (${blocks.length} certificate(s)); kube-apiserver's self-signed layout changed`);
-    fs.writeFileSync(this.caPath, `${ca}\n`);
-    this.ca = Buffer.from(`${ca}\n`);
-    return this.ca;
-  }
-
-  private get caPath(): string {
-    return path.join(this.layout.certDir, "ca.crt");
-  }
-
-  private request(method: string, pathname: string, body?: unknown): Promise<{ status: number; text: string }> {
-    const ca = this.serverCa();
-    if (!ca) return Promise.reject(new Error(`serving certificate ${path.join(this.layout.certDir, "apiserver.crt")} not written yet`));
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise((resolve, reject) => {
-      const req = https.request(
-        {
-          host: "127.0.0.1",
-          port: this.apiserverPort,
-          path: pathname,
-          method,
-          ca,
-          agent: this.agent,
-          timeout: REQUEST_TIMEOUT_MS,
-          headers: { authorization: `Bearer ${this.token}`, accept: "application/json", ...(payload ? { "content-type": "application/json" } : {}) },
-        },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (chunk: string) => (text += chunk));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-          res.on("error", reject);
-        },
-      );
-      req.on("timeout", () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
-      req.on("error", reject);
-      req.end(payload);
-    });
-  }
-
-  private async apiserverReady(): Promise<Probe> {
-    const { status, text } = await this.request("GET", "/readyz");
-    return status === 200 ? { done: true } : { done: false, last: `HTTP ${status}: ${lastLines(text, 3)}` };
-  }
-
   private writeKubeconfig(): void {
-    const ca = this.serverCa();
+    const ca = this.api.serverCa();
     if (!ca) throw new EnvironmentNotReady(`kube-apiserver answered /readyz but wrote no ${path.join(this.layout.certDir, "apiserver.crt")}`);
     const kubeconfig = {
       apiVersion: "v1",
@@ -336,64 +283,10 @@ export class LocalControlPlane implements AsyncDisposable {
     fs.writeFileSync(this.layout.kubeconfigPath, stringify(kubeconfig), { mode: 0o600 });
   }
 
-  private async createNodes(count: number): Promise<void> {
-    for (let i = 0; i < count; i++) {
-      const name = `${NODE_PREFIX}${i}`;
-      const resources = { cpu: "32", memory: "256Gi", pods: "110", "ephemeral-storage": "1Ti" };
-      const node = {
-        apiVersion: "v1",
-        kind: "Node",
-        metadata: {
-          name,
-          labels: { type: "kwok", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64" },
-          annotations: { [FAKE_NODE_ANNOTATION.key]: FAKE_NODE_ANNOTATION.value, "node.alpha.kubernetes.io/ttl": "0" },
-        },
-        spec: {},
-        // Status may be set on create; kwok keeps capacity and addresses and adds the conditions.
-        // Both address types, or kwok's node-initialize replaces the list with what it knows (nothing,
-        // without --node-ip/--node-name). 192.0.2.0/24 is TEST-NET-1: documentation only, never routed.
-        status: {
-          capacity: resources,
-          allocatable: resources,
-          addresses: [
-            { type: "InternalIP", address: `192.0.2.${i + 1}` },
-            { type: "Hostname", address: name },
-          ],
-        },
-      };
-      const { status, text } = await this.request("POST", "/api/v1/nodes", node);
-      if (status !== 201) throw new EnvironmentNotReady(`creating fake node ${name} answered HTTP ${status}: ${lastLines(text, 3)}`);
-    }
+  private async defaultServiceAccount(): Promise<Pending> {
+    const { status } = await this.api.request("GET", "/api/v1/namespaces/default/serviceaccounts/default");
+    return status === 200 ? undefined : `HTTP ${status}`;
   }
-
-  private async nodesReady(expected: number): Promise<Probe> {
-    const { status, text } = await this.request("GET", "/api/v1/nodes?labelSelector=type%3Dkwok");
-    if (status !== 200) return { done: false, last: `listing nodes answered HTTP ${status}` };
-    const nodes = (JSON.parse(text) as { items: NodeView[] }).items;
-    const problems = nodes.flatMap((node) => {
-      const ready = node.status?.conditions?.find((c) => c.type === "Ready")?.status ?? "no Ready condition";
-      const taints = (node.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`);
-      if (ready !== "True") return [`${node.metadata.name} Ready=${ready}`];
-      if (taints.length > 0) return [`${node.metadata.name} tainted ${taints.join(",")}`];
-      return [];
-    });
-    const readyCount = nodes.length - problems.length;
-    if (nodes.length === expected && problems.length === 0) return { done: true };
-    return { done: false, last: `${readyCount}/${expected} nodes Ready and untainted${problems.length ? ` (${problems.join("; ")})` : ""}` };
-  }
-
-  private async defaultServiceAccount(): Promise<Probe> {
-    const { status } = await this.request("GET", "/api/v1/namespaces/default/serviceaccounts/default");
-    return status === 200 ? { done: true } : { done: false, last: `HTTP ${status}` };
-  }
-}
-
-type Probe = { done: true } | { done: false; last: string };
-
-interface NodeView {
-  metadata: { name: string };
-  spec?: { taints?: { key: string; effect: string }[] };
-  status?: { conditions?: { type: string; status: string }[] };
 }
 
 /** Free loopback ports, no two alike (the kernel may hand the same free port out twice). */
@@ -401,22 +294,6 @@ async function distinctFreePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < count) ports.add(await freePort());
   return [...ports];
-}
-
-function requireBinaries(binDir: string): void {
-  const missing = COMPONENTS.filter((component) => {
-    try {
-      fs.accessSync(path.join(binDir, component), fs.constants.X_OK);
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  if (missing.length > 0) {
-    throw new EnvironmentNotReady(
-      `the control plane binaries directory ${binDir} lacks ${missing.join(", ")} (no executable file of that name); build them with tools/control-plane/build.sh or point GAMEDAY_CONTROL_PLANE_BIN at a directory holding ${COMPONENTS.join(", ")}`,
-    );
-  }
 }
 
 /** Token file, service-account key pair and kwok's stage file; returns their paths. */
@@ -438,20 +315,6 @@ function writeStaticFiles(layout: Layout, token: string, brokenImages: readonly 
   const stages = path.join(layout.workDir, "kwok-stages.yaml");
   fs.writeFileSync(stages, kwokStagesYaml({ brokenImages, crashLoopRestartMs: CRASH_LOOP_RESTART_MS }));
   return { tokens, serviceAccountKey, serviceAccountPublicKey, stages };
-}
-
-function etcdHealth(port: number): Promise<Probe> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path: "/health", timeout: REQUEST_TIMEOUT_MS, agent: false }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => resolve(res.statusCode === 200 && text.includes('"health":"true"') ? { done: true } : { done: false, last: `HTTP ${res.statusCode}: ${text.trim()}` }));
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
-    req.on("error", reject);
-  });
 }
 
 async function terminate(running: ComponentProcess): Promise<void> {
@@ -484,94 +347,4 @@ function logTail(file: string): string {
   } catch (error) {
     return `(unreadable: ${describeError(error)})`;
   }
-}
-
-function lastLines(text: string, count: number): string {
-  return text.trimEnd().split("\n").slice(-count).join("\n");
-}
-
-// ---- orphans -------------------------------------------------------------------------------------
-
-/** Pids of live processes started for the control plane in `workDir` (read from /proc/<pid>/environ). */
-export function controlPlaneProcesses(workDir: string): number[] {
-  return processesWithEnv(OWNER_ENV, path.resolve(workDir));
-}
-
-/** Kills the control-plane processes of runs that died without stopping them; returns how many processes. */
-export async function sweepOrphanedControlPlanes(): Promise<number> {
-  const found = orphaned(LEFTOVER_KIND);
-  let killed = 0;
-  for (const workDir of new Set(found.map(({ entry }) => String(entry.detail.workDir)))) {
-    // By environment, not by recorded pid: a recorded pid may since belong to someone else.
-    for (const pid of controlPlaneProcesses(workDir)) {
-      try {
-        process.kill(pid, "SIGKILL");
-        killed += 1;
-      } catch {
-        // exited meanwhile
-      }
-    }
-    const deadline = Date.now() + 10_000;
-    while (controlPlaneProcesses(workDir).length > 0 && Date.now() < deadline) await sleep(50);
-    fs.rmSync(path.join(workDir, "etcd-data"), { recursive: true, force: true });
-  }
-  for (const { forget } of found) forget();
-  return killed;
-}
-
-// ---- binaries ------------------------------------------------------------------------------------
-
-/**
- * The directory holding the control plane's binaries: $GAMEDAY_CONTROL_PLANE_BIN if set, else what
- * tools/control-plane/build.sh prints (instant once built; a cold build takes 20–40 min, so the
- * default limit is generous). Build progress goes to `log`.
- */
-export async function controlPlaneBinDir(options: { log?: (line: string) => void; buildTimeoutMs?: number } = {}): Promise<string> {
-  const fromEnv = process.env.GAMEDAY_CONTROL_PLANE_BIN;
-  if (fromEnv) return path.resolve(fromEnv);
-  const script = path.join(REPO_ROOT, "tools", "control-plane", "build.sh");
-  const buildTimeoutMs = options.buildTimeoutMs ?? 90 * 60_000;
-  const { code, timedOut, stdout, stderr } = await new Promise<{ code: number | null; timedOut: boolean; stdout: string; stderr: string[] }>((resolve, reject) => {
-    // Its own process group, so a timeout stops the go compilers under it too.
-    const child = spawn("bash", [script], { cwd: REPO_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let partial = "";
-    let timedOut = false;
-    const errLines: string[] = [];
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-(child.pid ?? 0), "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, buildTimeoutMs);
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      const lines = (partial + chunk).split("\n");
-      partial = lines.pop() ?? "";
-      for (const line of lines) {
-        options.log?.(line);
-        errLines.push(line);
-        if (errLines.length > 40) errLines.shift();
-      }
-    });
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(new EnvironmentNotReady(`could not run ${script} with bash: ${error.message}`));
-    });
-    child.once("close", (exitCode) => {
-      clearTimeout(timer);
-      resolve({ code: exitCode, timedOut, stdout: out, stderr: partial ? [...errLines, partial] : errLines });
-    });
-  });
-  const binDir = stdout.trim().split("\n").pop() ?? "";
-  if (code !== 0 || !binDir || !fs.existsSync(binDir)) {
-    const how = timedOut ? `did not finish within ${buildTimeoutMs} ms and was killed` : code === 0 ? `printed "${binDir}", which is not a directory` : `failed with exit code ${code ?? "(killed by a signal)"}`;
-    throw new EnvironmentNotReady(
-      `${script} ${how}; the end of its output:\n${stderr.slice(-15).join("\n") || "(no output)"}\n` +
-        "Fix that, or set GAMEDAY_CONTROL_PLANE_BIN to a directory holding etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok.",
-    );
-  }
-  return binDir;
 }

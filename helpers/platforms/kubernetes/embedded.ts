@@ -7,7 +7,7 @@ import path from "node:path";
 import { KubernetesObjectApi, type KubernetesObject, type V1Service } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
 import { EnvironmentNotReady, HarnessError } from "../../core/errors.ts";
-import { sleep } from "../../core/time.ts";
+import { waitUntil } from "../../core/wait.ts";
 import type { Target } from "../../target/target.ts";
 import type { BlastRadius } from "../blast-radius.ts";
 import { LocalPlatform } from "../local/local-platform.ts";
@@ -47,19 +47,25 @@ export function loadManifests(file: string, namespace: string): KubernetesObject
   return objects;
 }
 
-async function waitForDeployments(cluster: Cluster, namespace: string, names: string[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let waiting: string[] = names;
-  while (Date.now() < deadline) {
+/** Waits until every named Deployment has its replicas ready, failing at once if a control-plane component dies. */
+async function waitForDeployments(controlPlane: LocalControlPlane, cluster: Cluster, namespace: string, names: string[], timeoutMs: number): Promise<void> {
+  // What is still missing, per deployment: the last value seen if the wait times out.
+  const notReady = async (): Promise<string[]> => {
     const list = await call(`listing deployments of ${namespace}`, () => cluster.apps.listNamespacedDeployment({ namespace }));
-    waiting = names.filter((name) => {
+    return names.flatMap((name) => {
       const d = list.items.find((item) => item.metadata?.name === name);
-      return !d || (d.status?.readyReplicas ?? 0) < (d.spec?.replicas ?? 1);
+      if (!d) return [`${name} missing`];
+      const ready = d.status?.readyReplicas ?? 0;
+      const desired = d.spec?.replicas ?? 1;
+      return ready < desired ? [`${name} ${ready}/${desired} ready`] : [];
     });
-    if (waiting.length === 0) return;
-    await sleep(250);
-  }
-  throw new EnvironmentNotReady(`the embedded cluster did not make ${waiting.join(", ")} ready within ${timeoutMs} ms (namespace ${namespace})`);
+  };
+  await waitUntil(`the embedded cluster to make ${names.join(", ")} ready (namespace ${namespace})`, notReady, (waiting) => waiting.length === 0, {
+    withinMs: timeoutMs,
+    intervalMs: 250,
+    abortIf: () => controlPlane.deadComponent(),
+    fail: (message) => new EnvironmentNotReady(`${message}. Control plane logs: ${controlPlane.logDir}`),
+  });
 }
 
 /** The target deployed on a control plane of its own, its processes bound to the Deployments. */
@@ -107,7 +113,7 @@ export async function deployEmbeddedTarget(options: EmbeddedKubernetesOptions & 
     }
     const local = await LocalPlatform.start({ target, runId, workDir: options.workDir, sharedBrokerUrl: options.sharedBrokerUrl, log, blastRadius: options.blastRadius });
     cleanups.push(() => local.dispose());
-    await waitForDeployments(cluster, namespace, local.supervisor.names(), options.readyTimeoutMs ?? 60_000);
+    await waitForDeployments(controlPlane, cluster, namespace, local.supervisor.names(), options.readyTimeoutMs ?? 60_000);
     const binding = new ProcessBinding({ cluster, namespace, supervisor: local.supervisor, ...(log ? { log } : {}) }).start();
     cleanups.push(() => binding.stop());
     return { controlPlane, cluster, namespace, local, binding, stop };

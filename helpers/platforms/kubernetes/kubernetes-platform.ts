@@ -18,7 +18,8 @@ import type {
   Rollout,
   ServiceCondition,
 } from "../platform.ts";
-import { apiMessage, call, connectCluster, isAlreadyExists, isNotFound, jsonPatch, mergePatch, strategicMergePatch, type Cluster } from "./cluster.ts";
+import { apiMessage, call, connectCluster, isAlreadyExists, isNotFound, mergePatch, type Cluster } from "./cluster.ts";
+import { applyPatch, envAsSeen, envMutation, fieldRecord, imagesMutation, recordedField, replicasMutation, unschedulableMutation, type Field, type Mutation, type Recorded } from "./mutations.ts";
 import { forgetRestored, mergeOriginal, MANAGED_BY_LABEL, originalPatch, readOriginal, RUN_LABEL, type OriginalState } from "./original-state.ts";
 import { DEFAULT_BLAST_RADIUS, replicasWithinBlastRadius, type BlastRadius } from "../blast-radius.ts";
 import { NamespaceLease } from "./safety.ts";
@@ -203,17 +204,35 @@ export class KubernetesPlatform implements Platform {
     }
   }
 
+  /**
+   * Changes a deployment: records what the change replaces, applies it, and forgets what it put back.
+   * `intent` names the change in a refusal, `action` in a failed API call. Returns the original recorded for it.
+   */
+  private async changeDeployment<F extends Field>(
+    mutation: Mutation<F, V1Deployment>,
+    deployment: V1Deployment,
+    requested: Recorded[F],
+    { intent, action }: { intent: string; action: string },
+  ): Promise<Recorded[F]> {
+    const name = deployment.metadata?.name ?? "";
+    const { change, restoring } = mutation.resolve(recordedField(readOriginal(deployment), mutation.field), requested);
+    // Putting back what a fault recorded is always allowed; a new change needs the lock.
+    if (!restoring) this.lease.assertHeld(intent);
+    const original = mutation.original(deployment, change);
+    const recorded = await this.recordOn("deployment", name, deployment, fieldRecord(mutation.field, original));
+    await applyPatch(this.cluster, this.namespace, name, mutation.forward(deployment, change), action);
+    const now = recordedField(recorded, mutation.field);
+    const putBack = now === undefined ? undefined : mutation.putBack(now, change);
+    if (putBack) await this.patchMeta("deployment", name, originalPatch(forgetRestored(recorded, putBack)));
+    return original;
+  }
+
   async scale(name: string, replicas: number): Promise<{ previous: number }> {
     const deployment = await this.readDeployment(name);
-    const previous = deployment.spec?.replicas ?? 1;
-    // Putting back what a fault recorded is always allowed; a new change needs the lock.
-    if (readOriginal(deployment)?.replicas !== replicas) this.lease.assertHeld(`scale ${this.namespace}/${name} to ${replicas}`);
-    const recorded = await this.recordOn("deployment", name, deployment, { replicas: previous });
-    // Through the scale subresource, as `kubectl scale` and autoscalers do.
-    await call(`scaling deployment ${this.namespace}/${name} to ${replicas}`, () =>
-      this.cluster.apps.patchNamespacedDeploymentScale({ name, namespace: this.namespace, body: { spec: { replicas } } }, mergePatch),
-    );
-    if (recorded.replicas === replicas) await this.patchMeta("deployment", name, originalPatch(forgetRestored(recorded, { replicas: true })));
+    const previous = await this.changeDeployment(replicasMutation, deployment, replicas, {
+      intent: `scale ${this.namespace}/${name} to ${replicas}`,
+      action: `scaling deployment ${this.namespace}/${name} to ${replicas}`,
+    });
     return { previous };
   }
 
@@ -243,17 +262,11 @@ export class KubernetesPlatform implements Platform {
     const deployment = await this.readDeployment(name);
     const container = deployment.spec?.template.spec?.containers[0];
     if (!container) throw new HarnessError(`deployment ${this.namespace}/${name} has no container`);
-    const previous = container.image ?? "";
-    if (readOriginal(deployment)?.images?.[container.name] !== image) this.lease.assertHeld(`set the image of ${this.namespace}/${name}`);
-    const recorded = await this.recordOn("deployment", name, deployment, { images: { [container.name]: previous } });
-    await call(`setting the image of ${this.namespace}/${name} to ${image}`, () =>
-      this.cluster.apps.patchNamespacedDeployment(
-        { name, namespace: this.namespace, body: { spec: { template: { spec: { containers: [{ name: container.name, image }] } } } } },
-        strategicMergePatch,
-      ),
-    );
-    if (recorded.images?.[container.name] === image) await this.patchMeta("deployment", name, originalPatch(forgetRestored(recorded, { images: [container.name] })));
-    return { previous };
+    const original = await this.changeDeployment(imagesMutation, deployment, { [container.name]: image }, {
+      intent: `set the image of ${this.namespace}/${name}`,
+      action: `setting the image of ${this.namespace}/${name} to ${image}`,
+    });
+    return { previous: original[container.name] ?? "" };
   }
 
   /** Sets (or, with null, removes) environment variables of the first container; returns the values replaced. */
@@ -261,26 +274,11 @@ export class KubernetesPlatform implements Platform {
     const deployment = await this.readDeployment(name);
     const container = deployment.spec?.template.spec?.containers[0];
     if (!container) throw new HarnessError(`deployment ${this.namespace}/${name} has no container`);
-    const existing = container.env ?? [];
-    const previous = Object.fromEntries(Object.keys(env).map((key) => [key, existing.find((e) => e.name === key)?.value ?? null]));
-    const recordedEnv = readOriginal(deployment)?.env?.[container.name];
-    const restoring = recordedEnv !== undefined && Object.entries(env).every(([key, value]) => key in recordedEnv && recordedEnv[key] === value);
-    if (!restoring) this.lease.assertHeld(`set the environment of ${this.namespace}/${name}`);
-    const recorded = await this.recordOn("deployment", name, deployment, { env: { [container.name]: previous } });
-    const kept = existing.filter((e) => !(e.name in env)).map((e) => (e.valueFrom ? { name: e.name, valueFrom: e.valueFrom } : { name: e.name, value: e.value ?? "" }));
-    const set = Object.entries(env).flatMap(([key, value]) => (value === null ? [] : [{ name: key, value }]));
-    // A JSON patch replaces the whole list: a strategic merge cannot remove a variable by name.
-    await call(`setting environment of ${this.namespace}/${name}`, () =>
-      this.cluster.apps.patchNamespacedDeployment(
-        { name, namespace: this.namespace, body: [{ op: "add", path: "/spec/template/spec/containers/0/env", value: [...kept, ...set] }] },
-        jsonPatch,
-      ),
-    );
-    const restoredNames = Object.entries(env)
-      .filter(([key, value]) => key in (recorded.env?.[container.name] ?? {}) && recorded.env?.[container.name]?.[key] === value)
-      .map(([key]) => key);
-    if (restoredNames.length > 0) await this.patchMeta("deployment", name, originalPatch(forgetRestored(recorded, { env: { [container.name]: restoredNames } })));
-    return { previous };
+    const original = await this.changeDeployment(envMutation, deployment, { [container.name]: env }, {
+      intent: `set the environment of ${this.namespace}/${name}`,
+      action: `setting environment of ${this.namespace}/${name}`,
+    });
+    return { previous: envAsSeen(original[container.name] ?? {}) };
   }
 
   async envOf(name: string): Promise<{ desired: Record<string, string>; replicas: Record<string, string>[] }> {
@@ -349,8 +347,8 @@ export class KubernetesPlatform implements Platform {
   async drainNode(node: string): Promise<{ evicted: string[] }> {
     this.lease.assertHeld(`drain node ${node}`);
     const current = await call(`reading node ${node}`, () => this.cluster.core.readNode({ name: node }));
-    await this.recordOn("node", node, current, { unschedulable: current.spec?.unschedulable ?? false });
-    await call(`cordoning node ${node}`, () => this.cluster.core.patchNode({ name: node, body: { spec: { unschedulable: true } } }, mergePatch));
+    await this.recordOn("node", node, current, { unschedulable: unschedulableMutation.original(current) });
+    await applyPatch(this.cluster, this.namespace, node, unschedulableMutation.forward(current, true), `cordoning node ${node}`);
     const pods = await call(`listing pods on node ${node}`, () =>
       this.cluster.core.listNamespacedPod({ namespace: this.namespace, fieldSelector: `spec.nodeName=${node}` }),
     );
@@ -378,8 +376,7 @@ export class KubernetesPlatform implements Platform {
   async uncordon(node: string): Promise<void> {
     const current = await call(`reading node ${node}`, () => this.cluster.core.readNode({ name: node }));
     const recorded = readOriginal(current);
-    const unschedulable = recorded?.unschedulable ?? false;
-    await call(`uncordoning node ${node}`, () => this.cluster.core.patchNode({ name: node, body: { spec: { unschedulable } } }, mergePatch));
+    await applyPatch(this.cluster, this.namespace, node, unschedulableMutation.restore(current, recorded?.unschedulable ?? false), `uncordoning node ${node}`);
     if (recorded) await this.patchMeta("node", node, originalPatch(forgetRestored(recorded, { unschedulable: true })));
   }
 

@@ -2,7 +2,7 @@
 // well as in the ledger: whoever finds the object later — a janitor on another machine, a person
 // with kubectl — can see what it was and put it back. The first fault to touch a field records it;
 // a later fault never overwrites it, and restoring the field removes it.
-import type { KubernetesObject } from "@kubernetes/client-node";
+import type { KubernetesObject, V1EnvVarSource } from "@kubernetes/client-node";
 
 export const ORIGINAL_ANNOTATION = "gameday.dev/original";
 export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
@@ -14,8 +14,21 @@ export interface OriginalState {
   replicas?: number;
   /** Container name → image. */
   images?: Record<string, string>;
-  /** Container name → variable → value (null: the variable was not set). */
-  env?: Record<string, Record<string, string | null>>;
+  /** Container name → variable → how it was defined. */
+  env?: Record<string, Record<string, RecordedEnvVar>>;
+  unschedulable?: boolean;
+}
+
+/** A variable as it was: its value; where it came from (a Secret, a ConfigMap, a field); or null, not set. */
+export type RecordedEnvVar = string | null | { valueFrom: V1EnvVarSource };
+
+/** The fields of a record that a restore put back, to be forgotten. */
+export interface RestoredFields {
+  replicas?: boolean;
+  /** Container names. */
+  images?: string[];
+  /** Container name → variables. */
+  env?: Record<string, string[]>;
   unschedulable?: boolean;
 }
 
@@ -47,7 +60,7 @@ export function mergeOriginal(existing: OriginalState | undefined, update: Origi
 }
 
 /** Removes the fields `restored` put back; undefined when nothing is left to remember. */
-export function forgetRestored(existing: OriginalState, restored: { replicas?: boolean; images?: string[]; env?: Record<string, string[]>; unschedulable?: boolean }): OriginalState | undefined {
+export function forgetRestored(existing: OriginalState, restored: RestoredFields): OriginalState | undefined {
   const left = structuredClone(existing);
   if (restored.replicas) delete left.replicas;
   for (const container of restored.images ?? []) delete left.images?.[container];

@@ -6,7 +6,8 @@ import fs from "node:fs";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { describeError, HarnessError } from "../../core/errors.ts";
 import type { LedgerEntry } from "../../ledger/ledger.ts";
-import { apiMessage, call, connectCluster, isNotFound, jsonPatch, mergePatch, strategicMergePatch, type Cluster } from "./cluster.ts";
+import { apiMessage, call, connectCluster, isNotFound, mergePatch, type Cluster } from "./cluster.ts";
+import { applyPatch, envMutation, imagesMutation, replicasMutation, unschedulableMutation } from "./mutations.ts";
 import { MANAGED_BY_LABEL, ORIGINAL_ANNOTATION, originalPatch, readOriginal, RUN_LABEL } from "./original-state.ts";
 import { LEASE_NAME } from "./safety.ts";
 
@@ -36,33 +37,19 @@ async function restoreDeployment(cluster: Cluster, namespace: string, deployment
   if (!original) return undefined;
   const done: string[] = [];
   if (original.images) {
-    const containers = Object.entries(original.images).map(([container, image]) => ({ name: container, image }));
-    await call(`restoring images of ${namespace}/${name}`, () =>
-      cluster.apps.patchNamespacedDeployment({ name, namespace, body: { spec: { template: { spec: { containers } } } } }, strategicMergePatch),
-    );
-    done.push(`image ${containers.map((c) => c.image).join(", ")}`);
+    await applyPatch(cluster, namespace, name, imagesMutation.restore(deployment, original.images), `restoring images of ${namespace}/${name}`);
+    done.push(`image ${Object.values(original.images).join(", ")}`);
   }
   if (original.env) {
-    const containers = deployment.spec?.template.spec?.containers ?? [];
-    const operations = Object.entries(original.env).flatMap(([container, vars]) => {
-      const index = containers.findIndex((c) => c.name === container);
-      const current = containers[index];
-      if (!current) return [];
-      const kept = (current.env ?? []).filter((e) => !(e.name in vars));
-      const restored = Object.entries(vars).flatMap(([key, value]) => (value === null ? [] : [{ name: key, value }]));
-      return [{ op: "add", path: `/spec/template/spec/containers/${index}/env`, value: [...kept, ...restored] }];
-    });
-    if (operations.length > 0) {
-      await call(`restoring environment of ${namespace}/${name}`, () => cluster.apps.patchNamespacedDeployment({ name, namespace, body: operations }, jsonPatch));
+    const patch = envMutation.restore(deployment, original.env);
+    if (patch) {
+      await applyPatch(cluster, namespace, name, patch, `restoring environment of ${namespace}/${name}`);
       done.push(`environment (${Object.values(original.env).flatMap((v) => Object.keys(v)).join(", ")})`);
     }
   }
   if (original.replicas !== undefined) {
-    const replicas = original.replicas;
-    await call(`restoring replicas of ${namespace}/${name}`, () =>
-      cluster.apps.patchNamespacedDeploymentScale({ name, namespace, body: { spec: { replicas } } }, mergePatch),
-    );
-    done.push(`${replicas} replica(s)`);
+    await applyPatch(cluster, namespace, name, replicasMutation.restore(deployment, original.replicas), `restoring replicas of ${namespace}/${name}`);
+    done.push(`${original.replicas} replica(s)`);
   }
   await call(`clearing ${ORIGINAL_ANNOTATION} on ${namespace}/${name}`, () => cluster.apps.patchNamespacedDeployment({ name, namespace, body: originalPatch(undefined) }, mergePatch));
   return `deployment ${name} back to ${done.join(", ") || "its recorded state"} (changed by run ${original.runId})`;
@@ -110,9 +97,9 @@ export async function restoreNamespace(cluster: Cluster, namespace: string, opti
     const original = readOriginal(node);
     if (!original || original.unschedulable === undefined || !ours(original.runId, `node ${node.metadata?.name ?? ""}`)) continue;
     const name = node.metadata?.name ?? "";
-    await call(`uncordoning node ${name}`, () =>
-      cluster.core.patchNode({ name, body: { ...originalPatch(undefined), spec: { unschedulable: original.unschedulable ?? false } } }, mergePatch),
-    );
+    const uncordon = unschedulableMutation.restore(node, original.unschedulable);
+    // One merge patch: the recorded cordon state back and the record gone together.
+    await applyPatch(cluster, namespace, name, { ...uncordon, body: { ...uncordon.body, ...originalPatch(undefined) } }, `uncordoning node ${name}`);
     actions.push(`node ${name} ${original.unschedulable ? "left cordoned, as it was" : "uncordoned"}`);
   }
   // The lock of a run that is gone: free it now rather than after its lease expires.

@@ -4,6 +4,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { acceptsConnections, provisionBroker, type Broker } from "../../broker/rabbitmq.ts";
 import { HarnessError } from "../../core/errors.ts";
+import { stackMonitoring, type Monitoring } from "../../monitoring/monitoring.ts";
+import { monitoringAvailable, startMonitoring, targetScrapeTargets, type MonitoringStack } from "../../monitoring/stack.ts";
 import { DEFAULT_BLAST_RADIUS, replicasWithinBlastRadius, type BlastRadius } from "../blast-radius.ts";
 import type { Target } from "../../target/target.ts";
 import type {
@@ -30,6 +32,10 @@ export interface LocalPlatformOptions {
   readyTimeoutMs?: number;
   blastRadius?: BlastRadius | undefined;
   log?: ((line: string) => void) | undefined;
+  /** Start the target's monitoring (its alert rules on the run's own Prometheus) when it declares some; on by default. */
+  monitoring?: boolean | undefined;
+  /** Alert rule files to evaluate besides the target's own (rules under test). */
+  extraRuleFiles?: readonly string[] | undefined;
 }
 
 export const LOCAL_CAPABILITIES: ReadonlySet<PlatformCapability> = new Set<PlatformCapability>(["replicas", "images", "links", "service-conditions", "broker"]);
@@ -59,7 +65,13 @@ export class LocalPlatform implements Platform {
     /** Milliseconds from start() until every deployment was ready. */
     readonly bootMs: number,
     private readonly blastRadius: BlastRadius,
-  ) {}
+    /** The run's own Prometheus and Alertmanager, when the target declares monitoring. */
+    readonly monitoringStack: MonitoringStack | undefined,
+  ) {
+    this.monitoring = monitoringStack && stackMonitoring(monitoringStack);
+  }
+
+  readonly monitoring: Monitoring | undefined;
 
   static async start(options: LocalPlatformOptions): Promise<LocalPlatform> {
     const started = performance.now();
@@ -72,15 +84,25 @@ export class LocalPlatform implements Platform {
       // The broker is reached over edges like a service, so link faults apply to it.
       externals: [{ name: options.target.brokerEndpoint, url: broker.url }],
     });
+    let monitoring: MonitoringStack | undefined;
     try {
       await supervisor.apply(options.target.localDeployments({ brokerUrl: broker.url, dataDir: path.join(runDir, "data") }));
       await supervisor.waitReady(options.readyTimeoutMs ?? 60_000);
+      const declared = options.target.monitoring;
+      if (declared && options.monitoring !== false && monitoringAvailable()) {
+        monitoring = await startMonitoring({
+          ruleFiles: [...declared.ruleFiles, ...(options.extraRuleFiles ?? [])],
+          scrapeTargets: targetScrapeTargets(declared, { serviceUrl: (service) => supervisor.serviceUrl(service), brokerMetricsUrl: broker.prometheusEndpoint }),
+          ...(options.log ? { log: options.log } : {}),
+        });
+      }
     } catch (error) {
+      await monitoring?.dispose();
       await supervisor.stop();
       await broker.dispose();
       throw error;
     }
-    return new LocalPlatform(options.target, broker, supervisor, runDir, performance.now() - started, options.blastRadius ?? DEFAULT_BLAST_RADIUS);
+    return new LocalPlatform(options.target, broker, supervisor, runDir, performance.now() - started, options.blastRadius ?? DEFAULT_BLAST_RADIUS, monitoring);
   }
 
   async deployment(name: string): Promise<DeploymentStatus> {
@@ -173,6 +195,7 @@ export class LocalPlatform implements Platform {
 
   dispose(): Promise<void> {
     this.disposed ??= (async () => {
+      await this.monitoringStack?.dispose();
       await this.supervisor.stop();
       await this.broker.dispose();
     })();

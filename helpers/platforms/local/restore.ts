@@ -3,7 +3,7 @@
 // What can outlive it are orphans (a replica that ignored the signal, a private broker node): find
 // them by the run id in their environment and stop them.
 import type { LedgerEntry } from "../../ledger/ledger.ts";
-import { sweepOrphanedNodes } from "../../broker/rabbitmq.ts";
+import { describeSwept, sweepOrphans } from "../orphans.ts";
 import { processesWithEnv } from "../../core/processes.ts";
 
 export const RUN_ID_ENV = "GAMEDAY_RUN_ID";
@@ -22,10 +22,7 @@ export async function restoreLocal(entry: LedgerEntry): Promise<string> {
       // already gone
     }
   }
-  const nodes = await sweepOrphanedNodes();
-  const parts = [
-    orphans.length > 0 ? `stopped ${orphans.length} orphaned process(es) of the run` : "no process of the run remains",
-    nodes > 0 ? `stopped ${nodes} orphaned RabbitMQ node(s)` : "",
-  ].filter((p) => p !== "");
+  const swept = await sweepOrphans({ controlPlanes: false });
+  const parts = [orphans.length > 0 ? `stopped ${orphans.length} orphaned process(es) of the run` : "no process of the run remains", ...describeSwept(swept)];
   return `the embedded stack ended with its runner, taking the fault with it; ${parts.join(", ")}`;
 }

@@ -1,0 +1,139 @@
+// gameday run [scenario.yaml…]: validate every selected scenario (nothing starts unless all are
+// valid), pick the platform, run them as Playwright tests, build the report, exit with the verdict.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { ScenarioError } from "../../helpers/core/errors.ts";
+import { formatMs } from "../../helpers/core/time.ts";
+import { controlPlaneBinDir } from "../../helpers/platforms/kubernetes/control-plane.ts";
+// Settings and the control-plane builder load no API client; the rest comes through ../kubernetes.ts.
+import { assertNamespaceAllowed, clusterSettingsFromEnv, namesACluster } from "../../helpers/platforms/kubernetes/settings.ts";
+import { EXIT_CODES, type Verdict } from "../../helpers/report/verdict.ts";
+import { scenarioFilesIn } from "../../helpers/scenario/selection.ts";
+import { formatValidation, validateFiles } from "../../helpers/scenario/validate.ts";
+import { kubernetesCluster } from "../kubernetes.ts";
+import { CLUSTER_OPTIONS, clusterEnvOf, MONITORING_OPTIONS, monitoringEnvOf, parseCommandLine, PLATFORM_OPTION, platformOf, VAR_OPTION, variablesOf } from "../options.ts";
+import { REPORTS, ROOT } from "../paths.ts";
+import { platformFor, PROJECTS } from "../platforms.ts";
+import { TARGETS, targetRuleFiles } from "../targets.ts";
+import { buildReport } from "./report.ts";
+
+const RUN = {
+  command: "run",
+  options: { ...PLATFORM_OPTION, tag: { value: "tag", multiple: true }, grep: { value: "text" }, ...VAR_OPTION, ...CLUSTER_OPTIONS, ...MONITORING_OPTIONS },
+  positionals: "files",
+  passthrough: true,
+} as const;
+
+function scenarioFiles(files: string[]): string[] {
+  return files.length > 0 ? files.map((f) => path.resolve(f)) : scenarioFilesIn(path.join(ROOT, "scenarios"));
+}
+
+function playwright(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const cli = path.join(ROOT, "node_modules", "@playwright", "test", "cli.js");
+  const child = spawn(process.execPath, [cli, "test", ...args], { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
+  // Playwright's graceful stop is SIGINT: it runs fixture teardown (the reverts). Ctrl-C already
+  // reaches it through the terminal's process group (a second SIGINT would make it skip teardown),
+  // so this process only waits; a SIGTERM sent to this process alone is passed on as one SIGINT.
+  process.on("SIGINT", () => undefined);
+  process.once("SIGTERM", () => child.kill("SIGINT"));
+  return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? EXIT_CODES["harness error"])));
+}
+
+interface VerdictFile {
+  verdict: Verdict;
+  exitCode: number;
+  passed: number;
+  failed: number;
+  tests?: { title: string; times?: Record<string, number> }[];
+}
+
+function readVerdict(): VerdictFile | undefined {
+  const file = path.join(REPORTS, "verdict.json");
+  if (!fs.existsSync(file)) return undefined;
+  return JSON.parse(fs.readFileSync(file, "utf8")) as VerdictFile;
+}
+
+/** "queue-consumer-outage: monitoring noticed in 16.6 s (notified 17.5 s); recovered in 1.4 s; …" */
+function keyTimeLines(verdict: VerdictFile): string[] {
+  const words: Record<string, string> = { detect: "monitoring noticed in", notify: "notified in", recover: "recovered in", drain: "drained in", resolve: "alert resolved in" };
+  return (verdict.tests ?? []).flatMap((t) => {
+    const times = Object.entries(t.times ?? {});
+    if (times.length === 0) return [];
+    return [`  ${t.title.split(" › ").at(-1) ?? t.title}: ${times.map(([what, ms]) => `${words[what] ?? `time to ${what}`} ${formatMs(ms)}`).join("; ")}`];
+  });
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values, files: named, passthrough } = parseCommandLine(RUN, args);
+  const cluster = clusterEnvOf(values);
+  // Refuse bad cluster settings here, before any worker starts (exit 2, nothing touched).
+  const clusterSettings = clusterSettingsFromEnv({ ...process.env, ...cluster });
+  const variables = variablesOf(values.var);
+  const tags = values.tag ?? [];
+  const files = scenarioFiles(named);
+  // Nothing runs, nothing is touched, unless every selected scenario is valid.
+  // With a team's own Prometheus (--prometheus) its rules are not ours to check here.
+  const validation = validateFiles(files, { variables, targetRuleFiles: values.prometheus ? undefined : targetRuleFiles });
+  if (validation.failures.length > 0) {
+    console.error(formatValidation(validation));
+    return EXIT_CODES["invalid input"];
+  }
+  const selected = validation.ok.filter(
+    (s) => (tags.length === 0 || tags.some((t) => s.scenario.tags.includes(t))) && (!values.grep || s.scenario.name.includes(values.grep)),
+  );
+  if (selected.length === 0) {
+    console.error(`gameday: no scenario matches (${files.length} file(s), tags ${tags.join(", ") || "any"}, grep ${values.grep ?? "none"})`);
+    return EXIT_CODES["invalid input"];
+  }
+  for (const s of selected) {
+    if (!TARGETS[s.scenario.target]) {
+      console.error(`gameday: ${s.file}: unknown target "${s.scenario.target}"; known: ${Object.keys(TARGETS).join(", ")}`);
+      return EXIT_CODES["invalid input"];
+    }
+  }
+  const allowed = process.env.GAMEDAY_ALLOWED_TARGETS?.split(",").map((t) => t.trim());
+  const refused = allowed ? selected.filter((s) => !allowed.includes(s.scenario.target)) : [];
+  if (refused.length > 0) {
+    console.error(`gameday: refused: ${refused.map((s) => `${s.scenario.name} targets ${s.scenario.target}`).join("; ")}, which GAMEDAY_ALLOWED_TARGETS (${allowed?.join(", ")}) does not allow`);
+    return EXIT_CODES["invalid input"];
+  }
+  const { platform, from } = platformFor(selected, platformOf(values.platform), cluster);
+  if (from === "scenarios" && platform !== "local") console.log(`gameday: platform ${platform}, as the scenarios declare (--platform overrides it)`);
+  if (platform === "kubernetes" && namesACluster(clusterSettings)) {
+    // Refuse a wrong kubeconfig, context or namespace here, offline, before any worker starts.
+    if (clusterSettings.namespace) assertNamespaceAllowed(clusterSettings.namespace, clusterSettings.allowedNamespaces);
+    const { connectCluster } = await kubernetesCluster();
+    const connected = connectCluster({ kubeconfig: clusterSettings.kubeconfig, context: clusterSettings.context });
+    const namespace = clusterSettings.namespace ?? connected.contextNamespace;
+    if (!namespace) throw new ScenarioError(`no namespace: context ${connected.context} names none; pass --namespace <ns>`);
+    assertNamespaceAllowed(namespace, clusterSettings.allowedNamespaces);
+  }
+  if (platform === "kubernetes" && !namesACluster(clusterSettings)) {
+    // The embedded cluster's binaries: built here, in the open, rather than inside a worker's timeout.
+    console.log("gameday: no cluster named (--kubeconfig, --context, --namespace): using the embedded Kubernetes control plane");
+    await controlPlaneBinDir({ log: (line) => console.log(line) });
+  }
+  const env = {
+    GAMEDAY_PROGRESS: "1",
+    GAMEDAY_SCENARIOS: selected.map((s) => s.file).join(path.delimiter),
+    GAMEDAY_VARIABLES: JSON.stringify(variables),
+    ...cluster,
+    ...monitoringEnvOf(values),
+  };
+  const playwrightExit = await playwright([`--project=${PROJECTS[platform]}`, "tests/scenarios/scenarios.spec.ts", ...passthrough], env);
+  const verdict = readVerdict();
+  let reportPath = "(not built)";
+  try {
+    reportPath = await buildReport();
+  } catch (error) {
+    console.error(`gameday: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  console.log(`
+gameday ${verdict ? `verdict: ${verdict.verdict} (${verdict.passed} passed, ${verdict.failed} failed)` : "verdict: harness error (the run produced no verdict)"}${verdict && keyTimeLines(verdict).length > 0 ? `\n${keyTimeLines(verdict).join("\n")}` : ""}
+  report: ${reportPath}   (one file; open it in a browser)
+  junit:  ${path.relative(process.cwd(), path.join(REPORTS, "junit", "results.xml"))}`);
+  if (!verdict) return EXIT_CODES["harness error"];
+  if (playwrightExit !== 0 && verdict.exitCode === 0) return EXIT_CODES["harness error"];
+  return verdict.exitCode;
+}
