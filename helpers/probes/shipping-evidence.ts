@@ -77,6 +77,7 @@ export class ShippingEvidence {
    */
   async choose(): Promise<EvidenceCheck[]> {
     const checks: EvidenceCheck[] = [];
+    this.chosen = undefined;
     for (const source of this.sources) {
       if (this.chosen) {
         checks.push({ kind: source.kind, description: source.description, outcome: "not needed", note: "stronger evidence is available" });
@@ -106,7 +107,7 @@ export class ShippingEvidence {
   /** The checks of `choose()`, one line each, for reports. */
   report(): string {
     if (!this.checks) return "evidence of shipping not chosen yet";
-    return this.checks.map((c) => `${c.outcome === "chosen" ? "chosen" : c.outcome}: ${c.description}: ${c.note}`).join("\n");
+    return this.checks.map((c) => `${c.outcome}: ${c.description}: ${c.note}`).join("\n");
   }
 
   async read(): Promise<ShipmentsSeen> {
