@@ -75,3 +75,24 @@ export const sockShop: Target = {
       };
     }),
 };
+
+export interface SockShopOptions {
+  /**
+   * Lite queue-master's GET /shipments, our extension (default true). false runs queue-master as
+   * the upstream image: it keeps no shipment records and answers 404 there, so a game day has only
+   * what upstream shows, its "Received shipment task" log lines and the broker's queue counters.
+   */
+  readonly shipmentsExtension?: boolean;
+}
+
+/** Sock Shop with options; `sockShopWith({})` is `sockShop`. */
+export function sockShopWith(options: SockShopOptions): Target {
+  if (options.shipmentsExtension !== false) return sockShop;
+  return {
+    ...sockShop,
+    localDeployments: (context) =>
+      sockShop
+        .localDeployments(context)
+        .map((d) => (d.name === QUEUE_CONSUMER ? { ...d, env: { ...d.env, SHIPMENTS_EXTENSION: "off" } } : d)),
+  };
+}

@@ -9,8 +9,31 @@ export interface QueueStats {
   consumers: number;
 }
 
+/** What the broker counted for a queue since it was declared (RabbitMQ's message_stats). */
+export interface QueueCounters {
+  /** Messages routed into the queue. */
+  published: number;
+  /** Deliveries to consumers and gets, redeliveries included. */
+  delivered: number;
+  acknowledged: number;
+  /** Deliveries of a message delivered before (requeued after a reject or a lost consumer). */
+  redelivered: number;
+}
+
+/** The fields of GET /api/queues/{vhost}/{name} this file reads. */
+interface ManagementQueue {
+  messages?: number;
+  messages_unacknowledged?: number;
+  message_stats?: { publish?: number; deliver_get?: number; ack?: number; redeliver?: number };
+}
+
 export class QueueMissing extends HarnessError {
   override name = "QueueMissing";
+}
+
+/** The queue exists but the management API has no statistics of it yet (they appear seconds after it is declared). */
+export class QueueStatisticsPending extends HarnessError {
+  override name = "QueueStatisticsPending";
 }
 
 /** One AMQP connection for any number of queue probes; passive checks on a guarded channel. */
@@ -86,6 +109,26 @@ export class QueueInspector implements AsyncDisposable {
 
   /** Messages delivered and not yet acknowledged, from the management API; undefined without one. */
   async unacked(queue: string): Promise<number | undefined> {
+    const body = await this.managementQueue(queue);
+    // Right after a queue is declared the statistics may not exist yet: treat that as unknown, not 0.
+    return body?.messages_unacknowledged;
+  }
+
+  /**
+   * The queue's message counters since it was declared, from the management API; undefined without
+   * one. They lag by the broker's statistics interval, and a re-declared queue starts again at 0.
+   */
+  async counters(queue: string): Promise<QueueCounters | undefined> {
+    const body = await this.managementQueue(queue);
+    if (!body) return undefined;
+    // A queue's statistics appear some seconds after it is declared: until then there is no count to give.
+    if (body.messages === undefined) throw new QueueStatisticsPending(`the management API of ${this.display} has no statistics of queue ${queue} yet`);
+    // Once they exist, a counter absent from message_stats has not moved: it is 0.
+    const stats = body.message_stats ?? {};
+    return { published: stats.publish ?? 0, delivered: stats.deliver_get ?? 0, acknowledged: stats.ack ?? 0, redelivered: stats.redeliver ?? 0 };
+  }
+
+  private async managementQueue(queue: string): Promise<ManagementQueue | undefined> {
     if (!this.managementUrl) return undefined;
     const parsed = new URL(this.url);
     const vhost = decodeURIComponent(parsed.pathname.slice(1)) || "/";
@@ -96,9 +139,7 @@ export class QueueInspector implements AsyncDisposable {
     });
     if (response.status === 404) throw new QueueMissing(`queue ${queue} does not exist on ${this.display}`);
     if (!response.ok) throw new HarnessError(`the management API of ${this.display} answered ${response.status} for queue ${queue}`);
-    // Right after a queue is declared the statistics may not exist yet: treat that as unknown, not 0.
-    const body = (await response.json()) as { messages_unacknowledged?: number };
-    return body.messages_unacknowledged;
+    return (await response.json()) as ManagementQueue;
   }
 
   /** A probe of one queue (structurally a Probe<QueueStats>: the broker sits below the probes). */

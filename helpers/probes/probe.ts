@@ -5,7 +5,8 @@
 // text that plans and reports show, and its reader. The catalogue (catalogue.ts) lists the kinds;
 // the schema, the loader's checks, `gameday plan`, the runner and the timeline all read from it.
 import * as z from "zod";
-import type { OrderRef, ShipmentRef } from "./reconciliation.ts";
+import type { OrderRef } from "./reconciliation.ts";
+import type { ShippingEvidence } from "./shipping-evidence.ts";
 import type { QueueInspector } from "../broker/queue-inspector.ts";
 import type { Platform } from "../platforms/platform.ts";
 
@@ -39,8 +40,8 @@ export interface ProbeContext {
   moments: () => Moments;
   /** Orders the journeys placed so far in this run. */
   orders: () => readonly OrderRef[];
-  /** Shipments the target recorded; absent when the target records none. */
-  shipments?: (() => Promise<readonly ShipmentRef[]>) | undefined;
+  /** The run's evidence of shipping, chosen before the orders; absent when the target declares none. */
+  shipping?: ShippingEvidence | undefined;
 }
 
 /** "number" fields are compared with numbers; "flag" fields are true or false. */
@@ -56,8 +57,11 @@ export interface ProbeDefinition<K extends string, Shape extends z.ZodRawShape, 
   readonly reading: F;
   /** The reading's fields worth a line on the timeline chart (one shared axis: small numbers only). */
   readonly timeline: readonly (keyof F & string)[];
-  /** What is read, as plans, steps and messages name it: "queue shipping-task". */
-  subject(spec: z.output<z.ZodObject<Shape>>): string;
+  /**
+   * What is read, as plans, steps and messages name it: "queue shipping-task". With the run's
+   * context when there is one (plans have none), e.g. to name the evidence a reading rests on.
+   */
+  subject(spec: z.output<z.ZodObject<Shape>>, context?: ProbeContext): string;
   /** The reader. A thing that is missing is an error or an absent field, never a zero. */
   read(spec: z.output<z.ZodObject<Shape>>, context: ProbeContext): () => Promise<Reading>;
 }
@@ -77,6 +81,6 @@ export function defineProbe<K extends string, Shape extends z.ZodRawShape, F ext
   return {
     ...definition,
     schema: schema,
-    create: (spec, context) => ({ subject: definition.subject(spec), read: definition.read(spec, context) }),
+    create: (spec, context) => ({ subject: definition.subject(spec, context), read: definition.read(spec, context) }),
   };
 }

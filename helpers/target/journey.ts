@@ -1,5 +1,6 @@
 // A Journey is a user flow a target registers under a name ("checkout") so scenarios can ask for it.
 // Generic over the browser page type so this library stays free of Playwright.
+import type { ShippingEvidenceDeclaration } from "./shipping-evidence.ts";
 import type { Endpoints } from "./target.ts";
 
 /** An order a journey placed, and the shipment it should lead to. */
@@ -37,6 +38,6 @@ export interface JourneyCatalogue<Page> {
   /** Runs once per browser page before the first iteration, e.g. log in. */
   prepare?(context: Omit<JourneyContext<Page>, "iteration">): Promise<void>;
   journeys: Record<string, Journey<Page>>;
-  /** Shipments the target recorded, for the reconciliation probe. */
-  shipments?(platform: Endpoints): Promise<ShipmentRef[]>;
+  /** What the target shows of the shipments these orders led to, for the reconciliation probe. */
+  shipping?: ShippingEvidenceDeclaration;
 }

@@ -3,11 +3,14 @@
 import type { Frame, Locator, Page, Response, Route } from "@playwright/test";
 
 export interface PlacedOrder {
-  /** 24-hex order id: the last segment of the order's `_links.self.href`. */
+  /** 24-hex order id: the answer's top-level `id` (upstream), else the last segment of `_links.self.href`. */
   readonly id: string;
   /** Amount charged, shipping (4.99) included, as orders stored it. */
   readonly total: number;
-  /** `order.shipment.id`: the id shipping published to the queue, to reconcile with queue-master. */
+  /**
+   * `order.shipment.id`: the UUID orders gave the Shipment and shipping published to the queue.
+   * Upstream's queue-master logs the shipment's `name` (the customer id), never this id.
+   */
   readonly shipmentId: string;
   readonly customerId: string;
 }
@@ -160,7 +163,7 @@ export class SockShop {
         const shown = await messages.next(isDanger, outcome.status === 406 ? timeout : SILENT_FAILURE_GRACE_MS);
         throw new OrderNotPlaced(outcome.status, shown?.text, outcome.body);
       }
-      order = placedOrderFrom(outcome.body);
+      order = parsePlacedOrder(outcome.body);
       const placed = await messages.next((m) => m.alertClasses.includes("alert-success") && m.text.includes("Order placed."), timeout);
       if (!placed) throw new Error(`order ${order.id} was created (201) but the page never showed "Order placed." (it showed: ${messages.describe()})`);
     } finally {
@@ -376,17 +379,24 @@ class UserMessageWatch {
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-function placedOrderFrom(body: string): PlacedOrder {
+/**
+ * The order in a 201 answer to POST /orders. Upstream's orders answers the plain saved
+ * CustomerOrder (top-level `id`, no `_links`); a HAL answer's id is the last segment of its
+ * `_links.self.href`. Throws, naming what is wrong, on anything else.
+ */
+export function parsePlacedOrder(body: string): PlacedOrder {
   const order = parseJson(body, "POST /orders");
   if (!isRecord(order)) throw new Error(`POST /orders answered 201 with something other than an order: ${preview(body)}`);
   const links = order._links;
   const self = isRecord(links) && isRecord(links.self) && typeof links.self.href === "string" ? links.self.href : undefined;
-  const id = self?.split("/").pop() ?? "";
-  if (!ORDER_ID.test(id)) throw new Error(`POST /orders answered 201 but _links.self.href "${self ?? "(none)"}" does not end in a 24-hex order id`);
+  const id = typeof order.id === "string" ? order.id : (self?.split("/").pop() ?? "");
+  if (!ORDER_ID.test(id)) {
+    throw new Error(`POST /orders answered 201 but neither its id ${JSON.stringify(order.id)} nor its _links.self.href "${self ?? "(none)"}" is a 24-hex order id`);
+  }
   const shipment = order.shipment;
   const shipmentId = isRecord(shipment) ? shipment.id : undefined;
   if (typeof order.total !== "number") throw new Error(`order ${id} has no numeric total: ${JSON.stringify(order.total)}`);
-  if (typeof shipmentId !== "string") throw new Error(`order ${id} has no shipment id: shipment is ${JSON.stringify(shipment)}`);
+  if (typeof shipmentId !== "string" || shipmentId === "") throw new Error(`order ${id} has no shipment id: shipment is ${JSON.stringify(shipment)}`);
   if (typeof order.customerId !== "string") throw new Error(`order ${id} has no customerId: ${JSON.stringify(order.customerId)}`);
   return { id, total: order.total, shipmentId, customerId: order.customerId };
 }

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { assertShippedExactlyOnce, reconcile } from "../../helpers/invariants/reconcile.ts";
+import { reconcileCounts } from "../../helpers/probes/reconciliation.ts";
 
 const orders = [
   { orderId: "o1", shipmentId: "s1" },
@@ -22,4 +23,11 @@ test("a missing and a duplicated shipment are both named", () => {
 
 test("no order placed is a failure, not a vacuous pass", () => {
   expect(() => assertShippedExactlyOnce(reconcile([], [{ shipmentId: "s1" }]))).toThrow(/no order was placed/);
+});
+
+test("with counts only: missing is what was placed beyond what shipped, duplicated what shipped beyond what was placed", () => {
+  expect(reconcileCounts(3, 3)).toEqual({ placed: 3, shipped: 3, missing: 0, duplicated: 0 });
+  expect(reconcileCounts(3, 1)).toEqual({ placed: 3, shipped: 1, missing: 2, duplicated: 0 });
+  expect(reconcileCounts(3, 5, 2)).toEqual({ placed: 3, shipped: 5, missing: 0, duplicated: 2, redelivered: 2 });
+  expect(reconcileCounts(0, 0)).toEqual({ placed: 0, shipped: 0, missing: 0, duplicated: 0 });
 });

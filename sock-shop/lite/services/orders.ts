@@ -1,6 +1,8 @@
 // orders: assembles an order from HATEOAS links, authorises payment, requests shipping, stores it.
+// POST /orders answers the plain saved CustomerOrder (upstream's @ResponseBody newOrder); the
+// repository's reads answer HAL whose links are built from the request's Host, as Spring Data REST's are.
 import { randomUUID } from "node:crypto";
-import { call, createServer, HttpError, Router, type Reply } from "../lib/http.ts";
+import { call, createServer, HttpError, Router, type Reply, type Request } from "../lib/http.ts";
 import { Collection, objectId } from "../lib/store.ts";
 import { env, runService, serviceUrl } from "../lib/service.ts";
 
@@ -29,7 +31,6 @@ interface CustomerOrder {
   total: number;
 }
 
-const base = serviceUrl("orders");
 const paymentUrl = serviceUrl("payment");
 const shippingUrl = serviceUrl("shipping");
 const orders = Collection.in<CustomerOrder>(env("DATA_DIR"), "orders");
@@ -39,7 +40,18 @@ function withoutLinks(resource: unknown): Record<string, unknown> {
   return rest;
 }
 
-const orderJson = (o: CustomerOrder) => ({
+/**
+ * The base of the links in an answer: the address the caller used (X-Forwarded-Host/-Proto first,
+ * then Host), as Spring HATEOAS builds them, so upstream's links read http://orders/orders/<id>.
+ */
+function requestBase(req: Request): string {
+  const first = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value)?.split(",")[0]?.trim() || undefined;
+  const host = first(req.headers["x-forwarded-host"]) ?? first(req.headers.host) ?? "orders";
+  const proto = first(req.headers["x-forwarded-proto"]) ?? "http";
+  return `${proto}://${host}`;
+}
+
+const orderJson = (base: string, o: CustomerOrder) => ({
   ...o,
   _links: { self: { href: `${base}/orders/${o.id}` }, customerOrder: { href: `${base}/orders/${o.id}` } },
 });
@@ -107,9 +119,9 @@ async function newOrder(body: Record<string, unknown>): Promise<CustomerOrder> {
   }
 }
 
-function page(list: CustomerOrder[], pageNumber: number, size: number) {
+function page(base: string, list: CustomerOrder[], pageNumber: number, size: number) {
   return {
-    _embedded: { customerOrders: list.slice(pageNumber * size, (pageNumber + 1) * size).map(orderJson) },
+    _embedded: { customerOrders: list.slice(pageNumber * size, (pageNumber + 1) * size).map((o) => orderJson(base, o)) },
     _links: { self: { href: `${base}/orders` }, search: { href: `${base}/orders/search` } },
     page: { size, totalElements: list.length, totalPages: Math.ceil(list.length / size), number: pageNumber },
   };
@@ -121,20 +133,22 @@ const router = new Router()
     const body = ((await req.body()) ?? {}) as Record<string, unknown>;
     const order = await newOrder(body);
     console.log(`Order ${order.id} created for customer ${order.customerId}, shipment ${order.shipment.id}`);
-    return { status: 201, body: orderJson(order) };
+    // The entity itself, not a HAL resource: upstream's controller returns the saved CustomerOrder.
+    return { status: 201, body: order };
   })
   .get("/orders", (req) => {
     const size = Number(req.query.get("size") ?? 20);
-    return hal(page(orders.all().sort(byDate), Number(req.query.get("page") ?? 0), size));
+    return hal(page(requestBase(req), orders.all().sort(byDate), Number(req.query.get("page") ?? 0), size));
   })
   .get("/orders/search/customerId", (req) => {
     const custId = req.query.get("custId") ?? "";
-    return hal({ _embedded: { customerOrders: orders.all().filter((o) => o.customerId === custId).sort(byDate).map(orderJson) } });
+    const base = requestBase(req);
+    return hal({ _embedded: { customerOrders: orders.all().filter((o) => o.customerId === custId).sort(byDate).map((o) => orderJson(base, o)) } });
   })
   .get("/orders/:id", (req) => {
     const found = orders.get(req.params.id ?? "");
     if (!found) throw new HttpError(404, `no order with id ${req.params.id ?? ""}`);
-    return hal(orderJson(found));
+    return hal(orderJson(requestBase(req), found));
   })
   .get("/health", () => ({ status: 200, body: { health: [{ service: "orders", status: "OK", time: new Date().toISOString() }] } }));
 

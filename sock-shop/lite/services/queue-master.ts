@@ -1,6 +1,7 @@
 // queue-master: the only consumer of shipping-task. Prefetch 1, ack after handling, requeue on
 // error, one log line per task, and (our extension) a durable record of every shipment handled so
-// orders can be reconciled with shipments.
+// orders can be reconciled with shipments. SHIPMENTS_EXTENSION=off runs it as the upstream image:
+// no records and no GET /shipments (404), so only the log lines and the broker's counters tell.
 import type amqp from "amqplib";
 import { createServer, Router } from "../lib/http.ts";
 import { connect, declareShippingTopology, SHIPPING_QUEUE } from "../lib/rabbit.ts";
@@ -17,7 +18,12 @@ export interface ShipmentRecord {
 
 const rabbitUrl = env("RABBITMQ_URL");
 const recoveryIntervalMs = Number(env("RECOVERY_INTERVAL_MS", "5000"));
-const shipments = Collection.in<ShipmentRecord>(env("DATA_DIR"), "shipments");
+const extension = env("SHIPMENTS_EXTENSION", "on");
+if (extension !== "on" && extension !== "off") {
+  console.error(`SHIPMENTS_EXTENSION must be "on" or "off", not "${extension}"`);
+  process.exit(78);
+}
+const shipments = extension === "on" ? Collection.in<ShipmentRecord>(env("DATA_DIR"), "shipments") : undefined;
 const consumerName = `queue-master-${process.pid}`;
 let connection: amqp.ChannelModel | undefined;
 let consuming = false;
@@ -36,7 +42,7 @@ async function handle(channel: amqp.Channel, message: amqp.ConsumeMessage): Prom
   try {
     console.log(`Received shipment task: ${String(shipment.name)}`);
     // Keyed by delivery so a redelivered task shows up as a second shipment, as it would upstream.
-    shipments.put(`${String(shipment.id)}#${Date.now()}#${message.fields.deliveryTag}`, {
+    shipments?.put(`${String(shipment.id)}#${Date.now()}#${message.fields.deliveryTag}`, {
       shipmentId: String(shipment.id),
       name: String(shipment.name),
       receivedAt: new Date().toISOString(),
@@ -81,15 +87,15 @@ function scheduleConsume(delayMs: number): void {
   }, delayMs);
 }
 
-const router = new Router()
-  .get("/shipments", () => ({ status: 200, body: shipments.all() }))
-  .get("/health", () => {
-    const date = new Date().toISOString();
-    return {
-      status: 200,
-      body: { health: [{ service: "queue-master", status: "OK", date }, { service: "queue-master-rabbitmq", status: consuming ? "OK" : "err", date }] },
-    };
-  });
+const router = new Router();
+if (shipments) router.get("/shipments", () => ({ status: 200, body: shipments.all() }));
+router.get("/health", () => {
+  const date = new Date().toISOString();
+  return {
+    status: 200,
+    body: { health: [{ service: "queue-master", status: "OK", date }, { service: "queue-master-rabbitmq", status: consuming ? "OK" : "err", date }] },
+  };
+});
 
 scheduleConsume(0);
 runService("queue-master", createServer(router), async () => {
