@@ -38,14 +38,14 @@ export default defineConfig<object, { target: Target; journeys: JourneyCatalogue
     // The framework's own tests: pure logic and real components (RabbitMQ, processes), no target.
     { name: "framework", testMatch: /framework\/.*\.test\.ts$/, timeout: 120_000 },
     // Game days against the embedded Sock Shop on the local platform.
-    { name: "sock-shop", testMatch: [/sock-shop\/.*\.spec\.ts$/, /scenarios\/.*\.spec\.ts$/], timeout: 180_000, use: { target: sockShop, journeys: sockShopJourneys, platformName: "local" } },
+    { name: "sock-shop", testMatch: [/sock-shop\/.*\.spec\.ts$/, /scenarios\/.*\.spec\.ts$/], timeout: 240_000, use: { target: sockShop, journeys: sockShopJourneys, platformName: "local" } },
     // The same scenarios with --platform kubernetes: faults through a real API server (the embedded
     // control plane, or the cluster GAMEDAY_KUBECONFIG/_CONTEXT/_NAMESPACE name); scenarios whose
     // faults the platform cannot make are skipped with the reason.
     {
       name: "sock-shop-kubernetes",
       testMatch: [/scenarios\/.*\.spec\.ts$/, /kubernetes\/.*\.spec\.ts$/],
-      timeout: 240_000,
+      timeout: 300_000,
       use: { target: sockShop, journeys: sockShopJourneys, platformName: "kubernetes" },
     },
   ],

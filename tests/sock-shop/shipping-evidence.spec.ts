@@ -15,6 +15,10 @@ test.use({ target: sockShopWith({ shipmentsExtension: false }) });
 const ORDERS = 3;
 const headline = (): LoadedScenario => loadScenario("scenarios/queue-consumer-outage.yaml", { variables: { orders: String(ORDERS) } });
 
+// Each of these runs the whole headline game day (with its wait for monitoring) plus, for the
+// broker counters, a 6 s settled baseline: more than the project's budget on a loaded machine.
+test.describe.configure({ timeout: 360_000 });
+
 function evidenceAttached(): string {
   const attachment = test.info().attachments.find((a) => a.name === "evidence of shipping");
   return attachment?.body?.toString("utf8") ?? "(no evidence attached)";
