@@ -17,10 +17,11 @@ import { REPORTS, ROOT } from "../paths.ts";
 import { platformFor, PROJECTS } from "../platforms.ts";
 import { TARGETS, targetRuleFiles } from "../targets.ts";
 import { buildReport } from "./report.ts";
+import { REPORTER_OPTION, reporterEnv, summaryLines } from "./run-output.ts";
 
 const RUN = {
   command: "run",
-  options: { ...PLATFORM_OPTION, tag: { value: "tag", multiple: true }, grep: { value: "text" }, ...VAR_OPTION, ...CLUSTER_OPTIONS, ...MONITORING_OPTIONS },
+  options: { ...PLATFORM_OPTION, tag: { value: "tag", multiple: true }, grep: { value: "text" }, ...VAR_OPTION, ...CLUSTER_OPTIONS, ...MONITORING_OPTIONS, ...REPORTER_OPTION },
   positionals: "files",
   passthrough: true,
 } as const;
@@ -116,6 +117,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const env = {
     GAMEDAY_PROGRESS: "1",
+    ...reporterEnv(values.reporter),
     GAMEDAY_SCENARIOS: selected.map((s) => s.file).join(path.delimiter),
     GAMEDAY_VARIABLES: JSON.stringify(variables),
     ...cluster,
@@ -131,6 +133,7 @@ export async function run(args: string[]): Promise<number> {
   }
   console.log(`
 gameday ${verdict ? `verdict: ${verdict.verdict} (${verdict.passed} passed, ${verdict.failed} failed)` : "verdict: harness error (the run produced no verdict)"}${verdict && keyTimeLines(verdict).length > 0 ? `\n${keyTimeLines(verdict).join("\n")}` : ""}
+${summaryLines(REPORTS).join("\n")}
   report: ${reportPath}   (one file; open it in a browser)
   junit:  ${path.relative(process.cwd(), path.join(REPORTS, "junit", "results.xml"))}`);
   if (!verdict) return EXIT_CODES["harness error"];

@@ -20,7 +20,7 @@ interface TestVerdict {
 export default class VerdictReporter implements Reporter {
   private readonly results = new Map<string, TestVerdict>();
 
-  constructor(private readonly options: { outputFile?: string } = {}) {}
+  constructor(private readonly options: { outputFile?: string; quiet?: boolean } = {}) {}
 
   onTestEnd(test: TestCase, result: TestResult): void {
     const outcome = test.outcome();
@@ -53,6 +53,7 @@ export default class VerdictReporter implements Reporter {
     const file = this.options.outputFile ?? path.join("reports", "verdict.json");
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(summary, null, 2));
+    if (this.options.quiet) return; // the game-day reporter prints for a person
     for (const t of failed) console.log(`  ${t.verdict}${t.kind ? ` (${t.kind})` : ""}: ${t.title}\n    ${t.message ?? ""}`);
     console.log(`verdict: ${verdict} (exit ${EXIT_CODES[verdict]})`);
     console.log(`${tests.length - failed.length} passed, ${failed.length} failed`);
