@@ -35,7 +35,9 @@ export function appendHistory(dir: string, entry: HistoryEntry): string {
 export function readHistory(dir: string): HistoryEntry[] {
   if (!fs.existsSync(dir)) return [];
   const entries: HistoryEntry[] = [];
-  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith(".json"))) {
+  // Written order within one instant: "<at>.json" before "<at>-2.json".
+  const names = fs.readdirSync(dir).filter((n) => n.endsWith(".json")).sort((a, b) => a.length - b.length || a.localeCompare(b));
+  for (const name of names) {
     try {
       const entry = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as HistoryEntry;
       if (typeof entry.at === "string" && Array.isArray(entry.scenarios)) entries.push(entry);
