@@ -21,6 +21,7 @@ const USAGE = `usage: gameday <command> [options]
         --tag <tag>        only scenarios with this tag (repeatable)
         --grep <text>      only scenarios whose name matches
         --var name=value   set a scenario variable (repeatable; also GAMEDAY_VAR_<NAME>)
+        --reporter human|playwright   what the terminal shows (default: human, or playwright when CI is set)
       on kubernetes, your cluster (none of these: an embedded control plane):
         --kubeconfig <file>        as kubectl (default $KUBECONFIG, then ~/.kube/config)
         --context <name>           as kubectl (default the current context)
