@@ -3,8 +3,11 @@
 // outcome and time, progress while a check waits ("waiting: 4.0 s of 30.0 s"), and a failure shown
 // at the line of the scenario file that asked for the check, with the YAML around it. No tags, no
 // fixture names. Playwright's own reporters stay available (playwright.config.ts).
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from "@playwright/test/reporter";
+import { progressFile, readProgress, type Progress } from "../core/progress.ts";
 import { failedRow, gameDayOf } from "./game-day.ts";
 import { readScenarioSource, sourceFrame } from "./scenario-source.ts";
 
@@ -34,6 +37,16 @@ function depthOf(step: TestStep): number | undefined {
   return depth;
 }
 
+/** "depth 3": the fields of the latest reading that the awaited condition names. */
+export function observedPart(progress: Progress): string {
+  const { observed, expected } = progress;
+  if (typeof observed === "string") return `read failed: ${observed.slice(0, 60)}`;
+  if (!observed || typeof observed !== "object") return JSON.stringify(observed);
+  const named = Object.entries(observed as Record<string, unknown>).filter(([key]) => new RegExp(`\\b${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).test(expected));
+  const shown = named.length > 0 ? named : Object.entries(observed as Record<string, unknown>).slice(0, 3);
+  return shown.map(([key, value]) => `${key} ${typeof value === "object" ? JSON.stringify(value) : String(value)}`).join(", ");
+}
+
 function wrap(text: string, width: number, indent: string): string[] {
   const words = text.replace(/\s+/g, " ").trim().split(" ");
   const lines: string[] = [];
@@ -55,7 +68,12 @@ export default class GameDayReporter implements Reporter {
   private readonly failures: string[] = [];
   private passed = 0;
 
-  constructor(private readonly options: GameDayReporterOptions = {}) {}
+  /** Where the workers write how a waiting check is doing (helpers/core/progress.ts); they inherit it. */
+  private readonly progressBase = path.join(os.tmpdir(), `gameday-progress-${process.pid}`);
+
+  constructor(private readonly options: GameDayReporterOptions = {}) {
+    process.env.GAMEDAY_PROGRESS_FILE = this.progressBase;
+  }
 
   private print(line: string): void {
     if (this.live) {
@@ -80,7 +98,7 @@ export default class GameDayReporter implements Reporter {
     if (source?.description) for (const line of wrap(source.description, 96, "  │ ")) this.print(line);
   }
 
-  onStepBegin(_test: TestCase, _result: TestResult, step: TestStep): void {
+  onStepBegin(_test: TestCase, result: TestResult, step: TestStep): void {
     const depth = depthOf(step);
     if (depth === undefined) return;
     if (depth === 1) this.print(`  ▸ ${step.title}`);
@@ -89,7 +107,9 @@ export default class GameDayReporter implements Reporter {
     const started = step.startTime.getTime();
     const every = this.tty ? 1_000 : (this.options.progressEverySeconds ?? 5) * 1_000;
     const timer = setInterval(() => {
-      const line = `${"  ".repeat(depth + 1)}… waiting: ${seconds(Date.now() - started)} of ${seconds(deadline)} — ${step.title.replace(/^\w[\w ]*: /, "")}`;
+      const progress = readProgress(progressFile(this.progressBase, result.workerIndex));
+      const observed = progress && progress.at >= started ? `${observedPart(progress)}, ` : "";
+      const line = `${"  ".repeat(depth + 1)}… waiting: ${observed}${seconds(Date.now() - started)} of ${seconds(deadline)} — ${step.title.replace(/^\w[\w ]*: /, "")}`;
       if (this.tty) {
         process.stdout.write(`\r\x1b[K${line.slice(0, (process.stdout.columns || 120) - 1)}`);
         this.live = true;
@@ -153,6 +173,7 @@ export default class GameDayReporter implements Reporter {
 
   onEnd(result: FullResult): void {
     for (const timer of this.waits.values()) clearInterval(timer);
+    for (const name of fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(path.basename(this.progressBase)))) fs.rmSync(path.join(os.tmpdir(), name), { force: true });
     if (this.options.closing === false) return;
     this.print("");
     this.print(`${this.passed} passed, ${this.failures.length} failed${this.failures.length > 0 ? `: ${this.failures.join(", ")}` : ""} (${result.status})`);
