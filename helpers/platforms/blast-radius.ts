@@ -1,4 +1,5 @@
-// Blast-radius caps: how many replicas one fault may kill or disrupt, checked before it acts.
+// Blast-radius caps: how many replicas one fault may take away (kill, scale down, break, isolate,
+// drain), checked before anything is mutated.
 import { ScenarioError } from "../core/errors.ts";
 
 export interface BlastRadius {
@@ -17,14 +18,31 @@ export const DEFAULT_BLAST_RADIUS: BlastRadius = { maxReplicas: 10, maxPercent: 
  */
 export function replicasWithinBlastRadius(what: string, request: { count?: number; percent?: number }, total: number, caps: BlastRadius): number {
   const wanted = request.percent !== undefined ? Math.ceil((total * request.percent) / 100) : (request.count ?? 1);
-  const percentOfTotal = total === 0 ? 0 : (wanted / total) * 100;
-  if (wanted > caps.maxReplicas) {
-    throw new ScenarioError(`${what}: ${wanted} replica(s) exceeds the blast-radius cap of ${caps.maxReplicas} replica(s); lower the count or raise --max-replicas`);
-  }
-  if (percentOfTotal > caps.maxPercent) {
+  assertWithinBlastRadius({ what, replicas: wanted, of: total }, caps);
+  return Math.min(wanted, total);
+}
+
+/** The capacity one fault takes away: `replicas` of a deployment's `of` (absent when no per-deployment share applies, e.g. a node's pods). */
+export interface CapacityTaken {
+  /** What the fault does, as its title says it. */
+  what: string;
+  replicas: number;
+  of?: number;
+}
+
+/** Refuses (exit 2, with the numbers and the option to raise) a fault taking more than the caps allow. */
+export function assertWithinBlastRadius(taken: CapacityTaken, caps: BlastRadius): void {
+  const { what, replicas, of } = taken;
+  const share = of === undefined ? "" : ` of ${of}`;
+  if (replicas > caps.maxReplicas) {
     throw new ScenarioError(
-      `${what}: ${wanted} of ${total} replica(s) (${percentOfTotal.toFixed(0)}%) exceeds the blast-radius cap of ${caps.maxPercent}%; lower the count or raise --max-percent`,
+      `${what}: takes away ${replicas}${share} replica(s), over the blast-radius cap of ${caps.maxReplicas} replica(s); lower the count or raise --max-replicas (GAMEDAY_MAX_REPLICAS)`,
     );
   }
-  return Math.min(wanted, total);
+  const percent = of === undefined || of === 0 ? 0 : (replicas / of) * 100;
+  if (percent > caps.maxPercent) {
+    throw new ScenarioError(
+      `${what}: takes away ${replicas}${share} replica(s) (${percent.toFixed(0)}%), over the blast-radius cap of ${caps.maxPercent}%; lower the count or raise --max-percent (GAMEDAY_MAX_PERCENT)`,
+    );
+  }
 }
