@@ -11,6 +11,23 @@ export interface BlastRadius {
 
 export const DEFAULT_BLAST_RADIUS: BlastRadius = { maxReplicas: 10, maxPercent: 100 };
 
+/** The variables the CLI's --max-replicas and --max-percent become, read by every platform. */
+export const BLAST_RADIUS_ENV = { maxReplicas: "GAMEDAY_MAX_REPLICAS", maxPercent: "GAMEDAY_MAX_PERCENT" } as const;
+
+export function blastRadiusFromEnv(env: NodeJS.ProcessEnv = process.env): BlastRadius {
+  const positiveInt = (name: string, fallback: number, max: number): number => {
+    const text = env[name];
+    if (text === undefined || text === "") return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1 || value > max) throw new ScenarioError(`${name}=${text}: use a whole number from 1 to ${max}`);
+    return value;
+  };
+  return {
+    maxReplicas: positiveInt(BLAST_RADIUS_ENV.maxReplicas, DEFAULT_BLAST_RADIUS.maxReplicas, 1000),
+    maxPercent: positiveInt(BLAST_RADIUS_ENV.maxPercent, DEFAULT_BLAST_RADIUS.maxPercent, 100),
+  };
+}
+
 /**
  * How many of `total` replicas a request for `count` (or `percent`) may hit. Refuses (exit 2) a
  * request beyond the caps rather than silently shrinking it: a game day that hits less than it
