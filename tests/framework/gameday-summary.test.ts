@@ -116,7 +116,7 @@ test("the Allure report leads with the game day: grouped by target › scenario 
   const result = fs
     .readdirSync(results)
     .filter((n) => n.endsWith("-result.json"))
-    .map((n) => JSON.parse(fs.readFileSync(path.join(results, n), "utf8")) as { name: string; labels: { name: string; value: string }[]; parameters: { name: string; value: string }[]; steps: { name: string }[]; description?: string })
+    .map((n) => JSON.parse(fs.readFileSync(path.join(results, n), "utf8")) as { name: string; labels: { name: string; value: string }[]; parameters: { name: string; value: string }[]; steps: { name: string }[]; description?: string; fullName?: string })
     .find((r) => r.name === "consumer-never-returns");
   expect(result).toBeDefined();
   const label = (name: string): string[] => (result?.labels ?? []).filter((l) => l.name === name).map((l) => l.value);
@@ -125,6 +125,7 @@ test("the Allure report leads with the game day: grouped by target › scenario 
   expect(result?.parameters).toContainEqual(expect.objectContaining({ name: "scenario file", value: expect.stringMatching(/consumer-never-returns\.yaml:1$/) }));
   expect(result?.description).toMatch(/^queue-master is scaled to zero and never scaled back/);
   expect(result?.steps[0]?.name).toBe("timeline chart");
+  expect(result?.fullName).toMatch(/consumer-never-returns\.yaml:1 › consumer-never-returns$/);
   expect(fs.existsSync(path.join(reports, "allure-report", "index.html"))).toBe(true);
 });
 
