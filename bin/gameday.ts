@@ -5,6 +5,7 @@
 import { ScenarioError } from "../helpers/core/errors.ts";
 import { EXIT_CODES } from "../helpers/report/verdict.ts";
 import { down } from "./commands/down.ts";
+import { merge } from "./commands/merge.ts";
 import { plan } from "./commands/plan.ts";
 import { report } from "./commands/report.ts";
 import { restore } from "./commands/restore.ts";
@@ -22,6 +23,7 @@ const USAGE = `usage: gameday <command> [options]
         --grep <text>      only scenarios whose name matches
         --var name=value   set a scenario variable (repeatable; also GAMEDAY_VAR_<NAME>)
         --reporter human|playwright   what the terminal shows (default: human, or playwright when CI is set)
+        --shard i/n        run the i-th of n shares of the scenarios (one runner each; then gameday merge)
         --max-replicas <n>         blast radius: most replicas one fault may take away (default 10)
         --max-percent <n>          blast radius: most of a deployment, in percent (default 100)
       on kubernetes, your cluster (none of these: an embedded control plane):
@@ -35,6 +37,8 @@ const USAGE = `usage: gameday <command> [options]
   restore                revert what the ledger says crashed runs left applied
         --namespace <ns> (+ --kubeconfig, --context)   also revert every game-day change found on that namespace's objects
   report                 build the single-file HTML report from reports/allure-results
+  merge <dir…>           the reports directories of a run's shards into one report, JUnit file, verdict and exit code
+        --out <dir>        where (default reports/); refused: shards of different suites or versions, one missing or twice
   up [--platform kubernetes]   start the embedded Sock Shop in the foreground (Ctrl-C stops it); with
                          kubernetes, on an embedded cluster, printing how to drive it with kubectl and
                          how to run a game day against it as against your own cluster
@@ -49,6 +53,7 @@ const COMMANDS = new Map<string, (args: string[]) => Promise<number>>([
   ["plan", plan],
   ["restore", restore],
   ["report", report],
+  ["merge", merge],
   ["up", up],
   ["down", down],
 ]);

@@ -1,6 +1,7 @@
 // gameday run [scenario.yaml…]: validate every selected scenario (nothing starts unless all are
 // valid), pick the platform, run them as Playwright tests, build the report, exit with the verdict.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { ScenarioError } from "../../helpers/core/errors.ts";
@@ -8,7 +9,9 @@ import { formatMs } from "../../helpers/core/time.ts";
 import { controlPlaneBinDir } from "../../helpers/platforms/kubernetes/control-plane.ts";
 // Settings and the control-plane builder load no API client; the rest comes through ../kubernetes.ts.
 import { assertNamespaceAllowed, clusterSettingsFromEnv, namesACluster } from "../../helpers/platforms/kubernetes/settings.ts";
-import { EXIT_CODES, type Verdict } from "../../helpers/report/verdict.ts";
+import { shardProblem, type SuiteIdentity, type VerdictFile } from "../../helpers/report/shards.ts";
+import { EXIT_CODES } from "../../helpers/report/verdict.ts";
+import type { LoadedScenario } from "../../helpers/scenario/loader.ts";
 import { scenarioFilesIn } from "../../helpers/scenario/selection.ts";
 import { formatValidation, validateFiles } from "../../helpers/scenario/validate.ts";
 import { kubernetesCluster } from "../kubernetes.ts";
@@ -21,7 +24,16 @@ import { REPORTER_OPTION, reporterEnv, summaryLines } from "./run-output.ts";
 
 const RUN = {
   command: "run",
-  options: { ...PLATFORM_OPTION, tag: { value: "tag", multiple: true }, grep: { value: "text" }, ...VAR_OPTION, ...CLUSTER_OPTIONS, ...MONITORING_OPTIONS, ...REPORTER_OPTION },
+  options: {
+    ...PLATFORM_OPTION,
+    tag: { value: "tag", multiple: true },
+    grep: { value: "text" },
+    ...VAR_OPTION,
+    shard: { value: "i/n", check: shardProblem },
+    ...CLUSTER_OPTIONS,
+    ...MONITORING_OPTIONS,
+    ...REPORTER_OPTION,
+  },
   positionals: "files",
   passthrough: true,
 } as const;
@@ -41,12 +53,20 @@ function playwright(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? EXIT_CODES["harness error"])));
 }
 
-interface VerdictFile {
-  verdict: Verdict;
-  exitCode: number;
-  passed: number;
-  failed: number;
-  tests?: { title: string; times?: Record<string, number> }[];
+/** What `gameday merge` compares to tell the shards of one run from others. */
+function suiteOf(selected: readonly LoadedScenario[], platform: string, variables: Record<string, string>): SuiteIdentity {
+  const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
+  let commit: string | undefined;
+  try {
+    commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+  } catch {
+    commit = undefined; // not a git checkout
+  }
+  const byName = [...selected].sort((a, b) => a.scenario.name.localeCompare(b.scenario.name));
+  const selection = createHash("sha256");
+  for (const s of byName) selection.update(`${s.scenario.name}\0${fs.readFileSync(s.file, "utf8")}\0`);
+  selection.update(JSON.stringify(variables));
+  return { gameday: version, commit, platform, scenarios: byName.map((s) => s.scenario.name), selection: selection.digest("hex") };
 }
 
 function readVerdict(): VerdictFile | undefined {
@@ -116,6 +136,7 @@ export async function run(args: string[]): Promise<number> {
     await controlPlaneBinDir({ log: (line) => console.log(line) });
   }
   const env = {
+    GAMEDAY_SUITE: JSON.stringify(suiteOf(selected, platform, variables)),
     GAMEDAY_PROGRESS: "1",
     ...reporterEnv(values.reporter),
     GAMEDAY_SCENARIOS: selected.map((s) => s.file).join(path.delimiter),
@@ -123,7 +144,10 @@ export async function run(args: string[]): Promise<number> {
     ...cluster,
     ...monitoringEnvOf(values),
   };
-  const playwrightExit = await playwright([`--project=${PROJECTS[platform]}`, "tests/scenarios/scenarios.spec.ts", ...passthrough], env);
+  // A shard takes its share of the scenarios, not of the files (they all live in one spec file), and
+  // runs them one after the other in one worker, as an unsharded run does.
+  const sharding = values.shard ? [`--shard=${values.shard}`, "--fully-parallel", "--workers=1"] : [];
+  const playwrightExit = await playwright([`--project=${PROJECTS[platform]}`, "tests/scenarios/scenarios.spec.ts", ...sharding, ...passthrough], env);
   const verdict = readVerdict();
   let reportPath = "(not built)";
   try {
@@ -135,7 +159,7 @@ export async function run(args: string[]): Promise<number> {
 gameday ${verdict ? `verdict: ${verdict.verdict} (${verdict.passed} passed, ${verdict.failed} failed)` : "verdict: harness error (the run produced no verdict)"}${verdict && keyTimeLines(verdict).length > 0 ? `\n${keyTimeLines(verdict).join("\n")}` : ""}
 ${summaryLines(REPORTS).join("\n")}
   report: ${reportPath}   (one file; open it in a browser)
-  junit:  ${path.relative(process.cwd(), path.join(REPORTS, "junit", "results.xml"))}`);
+  junit:  ${path.relative(process.cwd(), path.join(REPORTS, "junit", "results.xml"))}${values.shard ? `\n  shard ${values.shard}: one verdict for the run with gameday merge <each shard's reports directory>` : ""}`);
   if (!verdict) return EXIT_CODES["harness error"];
   if (playwrightExit !== 0 && verdict.exitCode === 0) return EXIT_CODES["harness error"];
   return verdict.exitCode;

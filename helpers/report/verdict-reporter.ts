@@ -2,7 +2,7 @@
 // prints a closing "N passed, N failed" line.
 import fs from "node:fs";
 import path from "node:path";
-import type { FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
+import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
 import { keyTimesOf } from "./key-time-annotations.ts";
 import { classifyFailure, combine, EXIT_CODES, findingKind, type Verdict } from "./verdict.ts";
 
@@ -19,8 +19,13 @@ interface TestVerdict {
 
 export default class VerdictReporter implements Reporter {
   private readonly results = new Map<string, TestVerdict>();
+  private shard: FullConfig["shard"] = null;
 
   constructor(private readonly options: { outputFile?: string; quiet?: boolean } = {}) {}
+
+  onBegin(config: FullConfig): void {
+    this.shard = config.shard;
+  }
 
   onTestEnd(test: TestCase, result: TestResult): void {
     const outcome = test.outcome();
@@ -48,8 +53,11 @@ export default class VerdictReporter implements Reporter {
     const failed = tests.filter((t) => t.verdict !== "passed");
     let verdict = combine(tests.map((t) => t.verdict));
     if (result.status !== "passed" && verdict === "passed") verdict = "harness error"; // e.g. a crashed worker, global setup
-    if (tests.length === 0 && verdict === "passed") verdict = "harness error"; // a run that ran nothing proves nothing
-    const summary = { verdict, exitCode: EXIT_CODES[verdict], status: result.status, passed: tests.length - failed.length, failed: failed.length, tests };
+    // A run that ran nothing proves nothing; a shard may be left empty, and its merge judges the whole.
+    if (tests.length === 0 && verdict === "passed" && !this.shard) verdict = "harness error";
+    // `gameday run` names the suite, so `gameday merge` can tell the shards of one run from others.
+    const suite = process.env.GAMEDAY_SUITE ? (JSON.parse(process.env.GAMEDAY_SUITE) as unknown) : undefined;
+    const summary = { verdict, exitCode: EXIT_CODES[verdict], status: result.status, passed: tests.length - failed.length, failed: failed.length, tests, suite, shard: this.shard };
     const file = this.options.outputFile ?? path.join("reports", "verdict.json");
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(summary, null, 2));
