@@ -61,3 +61,14 @@ if (process.argv.includes("--control-plane") && !process.env.GAMEDAY_CONTROL_PLA
     process.exit(3);
   }
 }
+
+// The suite also checks the example GitHub Actions workflow with actionlint, built the same way
+// (tools/actionlint/build.sh; under a minute the first time).
+if (process.argv.includes("--actionlint")) {
+  try {
+    execFileSync("bash", [path.join(root, "tools", "actionlint", "build.sh")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  } catch (error) {
+    console.error(`gameday: could not build actionlint (tools/actionlint/build.sh, exit ${error.status ?? "?"}); see its output above`);
+    process.exit(3);
+  }
+}
