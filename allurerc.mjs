@@ -6,9 +6,12 @@ const anywhere = (pattern) => `[\\s\\S]*${pattern}[\\s\\S]*`;
 export default defineConfig({
   name: "gameday",
   output: "reports/allure-report",
-  plugins: { awesome: { options: { singleFile: true, reportName: "gameday" } } },
+  // The tree: target › scenario file (labels set by fixtures/scenario-tests.ts), not the spec's path.
+  plugins: { awesome: { options: { singleFile: true, reportName: "gameday", groupBy: ["parentSuite", "suite", "subSuite"] } } },
   categories: [
     { name: "Invalid input (exit 2)", traceRegex: anywhere("ScenarioError"), matchedStatuses: ["failed", "broken"] },
+    { name: "Harness error (exit 3): environment not ready before the fault", traceRegex: anywhere("EnvironmentNotReady"), matchedStatuses: ["failed", "broken"] },
+    { name: "Harness error (exit 3): the fault did not take effect", traceRegex: anywhere("FaultNotEffective"), matchedStatuses: ["failed", "broken"] },
     {
       name: "Harness error (exit 3): injection, environment or platform problem",
       traceRegex: anywhere("(HarnessError|FaultNotEffective|EnvironmentNotReady|QueueMissing)"),

@@ -9,6 +9,8 @@ import { sockShop } from "./sock-shop/target.ts";
 const CHROMIUM = process.env.GAMEDAY_CHROMIUM ?? "/usr/bin/chromium";
 /** Where results go; a run started inside the test suite points this elsewhere. */
 const REPORTS = process.env.GAMEDAY_REPORTS_DIR ?? "reports";
+/** `gameday run` prints for a person (helpers/report/gameday-reporter.ts) unless CI or --reporter playwright. */
+const HUMAN = process.env.GAMEDAY_REPORTER === "human";
 
 export default defineConfig<object, { target: Target; journeys: JourneyCatalogue<Page>; platformName: PlatformName }>({
   testDir: "tests",
@@ -20,10 +22,12 @@ export default defineConfig<object, { target: Target; journeys: JourneyCatalogue
   forbidOnly: !!process.env.CI,
   reporter: [
     // `gameday run` asks for live progress: every phase and check as it starts and ends.
-    ["list", { printSteps: process.env.GAMEDAY_PROGRESS === "1" }],
+    HUMAN ? ["./helpers/report/gameday-reporter.ts", { closing: process.env.GAMEDAY_PROGRESS !== "1" }] : ["list", { printSteps: process.env.GAMEDAY_PROGRESS === "1" }],
     ["junit", { outputFile: `${REPORTS}/junit/results.xml` }],
     ["allure-playwright", { resultsDir: `${REPORTS}/allure-results`, detail: true, suiteTitle: true }],
-    ["./helpers/report/verdict-reporter.ts", { outputFile: `${REPORTS}/verdict.json` }],
+    ["./helpers/report/verdict-reporter.ts", { outputFile: `${REPORTS}/verdict.json`, quiet: HUMAN }],
+    // The game-day summary: summary.html, gameday.json and one more entry in history/ (scenario tests only).
+    ["./helpers/report/summary-reporter.ts", { outputDir: REPORTS }],
   ],
   use: {
     viewport: { width: 1280, height: 900 },

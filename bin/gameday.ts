@@ -22,6 +22,7 @@ const USAGE = `usage: gameday <command> [options]
         --tag <tag>        only scenarios with this tag (repeatable)
         --grep <text>      only scenarios whose name matches
         --var name=value   set a scenario variable (repeatable; also GAMEDAY_VAR_<NAME>)
+        --reporter human|playwright   what the terminal shows (default: human, or playwright when CI is set)
         --shard i/n        run the i-th of n shares of the scenarios (one runner each; then gameday merge)
         --max-replicas <n>         blast radius: most replicas one fault may take away (default 10)
         --max-percent <n>          blast radius: most of a deployment, in percent (default 100)

@@ -20,6 +20,7 @@ import { REPORTS, ROOT } from "../paths.ts";
 import { platformFor, PROJECTS } from "../platforms.ts";
 import { TARGETS, targetRuleFiles } from "../targets.ts";
 import { buildReport } from "./report.ts";
+import { REPORTER_OPTION, reporterEnv, summaryLines } from "./run-output.ts";
 
 const RUN = {
   command: "run",
@@ -31,6 +32,7 @@ const RUN = {
     shard: { value: "i/n", check: shardProblem },
     ...CLUSTER_OPTIONS,
     ...MONITORING_OPTIONS,
+    ...REPORTER_OPTION,
   },
   positionals: "files",
   passthrough: true,
@@ -136,6 +138,7 @@ export async function run(args: string[]): Promise<number> {
   const env = {
     GAMEDAY_SUITE: JSON.stringify(suiteOf(selected, platform, variables)),
     GAMEDAY_PROGRESS: "1",
+    ...reporterEnv(values.reporter),
     GAMEDAY_SCENARIOS: selected.map((s) => s.file).join(path.delimiter),
     GAMEDAY_VARIABLES: JSON.stringify(variables),
     ...cluster,
@@ -154,6 +157,7 @@ export async function run(args: string[]): Promise<number> {
   }
   console.log(`
 gameday ${verdict ? `verdict: ${verdict.verdict} (${verdict.passed} passed, ${verdict.failed} failed)` : "verdict: harness error (the run produced no verdict)"}${verdict && keyTimeLines(verdict).length > 0 ? `\n${keyTimeLines(verdict).join("\n")}` : ""}
+${summaryLines(REPORTS).join("\n")}
   report: ${reportPath}   (one file; open it in a browser)
   junit:  ${path.relative(process.cwd(), path.join(REPORTS, "junit", "results.xml"))}${values.shard ? `\n  shard ${values.shard}: one verdict for the run with gameday merge <each shard's reports directory>` : ""}`);
   if (!verdict) return EXIT_CODES["harness error"];

@@ -2,6 +2,7 @@
 // eventually within a deadline). Failures say what was expected, for how long, how many samples
 // were taken and the last value seen. A condition never sampled fails: there is no vacuous pass.
 import { describeError, InvariantViolation, type FindingKind } from "../core/errors.ts";
+import { reportProgress } from "../core/progress.ts";
 import { formatMs, sleep } from "../core/time.ts";
 import type { Probe } from "../probes/probe.ts";
 
@@ -141,6 +142,7 @@ export async function eventually<T>(
     if (sample.error === undefined && condition.holds(sample.value as T)) {
       return { subject: probe.subject, expected: condition.description, samples, durationMs: Date.now() - started, last, value: sample.value as T };
     }
+    reportProgress(probe.subject, condition.description, sample.error ?? sample.value);
     if (Date.now() >= deadline) {
       throw new InvariantViolation(
         options.kind ?? "recovery",

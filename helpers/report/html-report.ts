@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { HarnessError } from "../core/errors.ts";
+import { putGameDayFirst } from "./allure-results.ts";
 
 const run = promisify(execFile);
 
@@ -22,6 +23,7 @@ export async function buildHtmlReport(options: { resultsDir: string; outputDir: 
     throw new HarnessError(`no Allure results in ${options.resultsDir}: run the game day first (npm run gameday)`);
   }
   fs.rmSync(options.outputDir, { recursive: true, force: true });
+  putGameDayFirst(options.resultsDir);
   const allure = path.join(options.cwd, "node_modules", "allure", "cli.js");
   const bin = fs.existsSync(allure) ? [process.execPath, allure] : ["npx", "allure"];
   const [command, ...prefix] = bin as [string, ...string[]];

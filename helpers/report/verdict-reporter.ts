@@ -21,7 +21,7 @@ export default class VerdictReporter implements Reporter {
   private readonly results = new Map<string, TestVerdict>();
   private shard: FullConfig["shard"] = null;
 
-  constructor(private readonly options: { outputFile?: string } = {}) {}
+  constructor(private readonly options: { outputFile?: string; quiet?: boolean } = {}) {}
 
   onBegin(config: FullConfig): void {
     this.shard = config.shard;
@@ -61,6 +61,7 @@ export default class VerdictReporter implements Reporter {
     const file = this.options.outputFile ?? path.join("reports", "verdict.json");
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(summary, null, 2));
+    if (this.options.quiet) return; // the game-day reporter prints for a person
     for (const t of failed) console.log(`  ${t.verdict}${t.kind ? ` (${t.kind})` : ""}: ${t.title}\n    ${t.message ?? ""}`);
     console.log(`verdict: ${verdict} (exit ${EXIT_CODES[verdict]})`);
     console.log(`${tests.length - failed.length} passed, ${failed.length} failed`);

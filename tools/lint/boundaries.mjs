@@ -20,7 +20,7 @@ export const MAY_IMPORT = {
   "helpers/faults": ["helpers/core", "helpers/invariants", "helpers/ledger", "helpers/platforms", "helpers/probes"],
   "helpers/detection": ["helpers/core", "helpers/monitoring", "helpers/probes"],
   "helpers/scenario": ["helpers/core", "helpers/faults", "helpers/invariants", "helpers/platforms", "helpers/probes", "helpers/target"],
-  "helpers/report": ["helpers/core", "helpers/timeline", "@playwright/test"],
+  "helpers/report": ["helpers/core", "helpers/scenario", "helpers/timeline", "@playwright/test"],
   fixtures: ["helpers/*", "@playwright/test"],
   "sock-shop": ["helpers/core", "helpers/target", "sock-shop/*"],
   "sock-shop/lite": [],
