@@ -159,7 +159,7 @@ export class LoadEngine {
   }
 
   private session(vu: number, iteration: number, intendedStart: number, record: (r: { at: number; ms: number; failed: boolean }) => void, check: (ok: boolean) => void): LoadSession {
-    return new HttpSession({ baseUrl: this.options.baseUrl, dispatcher: this.dispatcher, timeoutMs: this.options.timeoutMs, vu, iteration, intendedStart, record, check });
+    return new HttpSession({ baseUrl: this.options.baseUrl, dispatcher: this.dispatcher, timeoutMs: this.options.timeoutMs, vu, iteration, runId: this.runId, intendedStart, record, check });
   }
 
   private tick(): void {

@@ -21,6 +21,7 @@ export interface SessionOptions {
   timeoutMs: number;
   vu: number;
   iteration: number;
+  runId: string;
   /** The intended start of the iteration: the first request is timed from it. */
   intendedStart: number;
   record(request: RequestRecord): void;
@@ -48,12 +49,14 @@ export class CookieJar {
 export class HttpSession implements LoadSession {
   readonly vu: number;
   readonly iteration: number;
+  readonly runId: string;
   private readonly jar = new CookieJar();
   private first = true;
 
   constructor(private readonly options: SessionOptions) {
     this.vu = options.vu;
     this.iteration = options.iteration;
+    this.runId = options.runId;
   }
 
   async request(method: string, path: string, init: LoadRequest = {}): Promise<LoadResponse> {

@@ -29,6 +29,8 @@ export interface LoadSession {
   readonly vu: number;
   /** 1-based, across the whole load. */
   readonly iteration: number;
+  /** The load's id, as its setup saw it. */
+  readonly runId: string;
   request(method: string, path: string, init?: LoadRequest): Promise<LoadResponse>;
   /** A k6-style check: counted in the `checks` rate; a failed check does not stop the iteration. */
   check(name: string, ok: boolean): boolean;
