@@ -96,6 +96,11 @@ export class LoadEngine {
     return this.offsets.length;
   }
 
+  /** Iterations started or dropped so far. */
+  get reachedSoFar(): number {
+    return this.next;
+  }
+
   /** The schedule's length in ms. */
   get lengthMs(): number {
     return scheduleLength(this.options.executor);

@@ -5,6 +5,20 @@ import { LOAD_PHASES } from "./thresholds.ts";
 import type { PhaseMetrics } from "./metrics.ts";
 import type { ThresholdResult } from "./thresholds.ts";
 
+/** The test annotation whose description carries the per-phase summary (JSON) to verdict.json. */
+export const LOAD_SUMMARY_ANNOTATION = "gameday.load-summary";
+
+/** The per-phase summary among a test's annotations, when the game day ran a load. */
+export function loadSummaryOf(annotations: readonly { type: string; description?: string | undefined }[]): PhaseSummary[] | undefined {
+  const found = annotations.find((a) => a.type === LOAD_SUMMARY_ANNOTATION)?.description;
+  if (found === undefined) return undefined;
+  try {
+    return JSON.parse(found) as PhaseSummary[];
+  } catch {
+    return undefined;
+  }
+}
+
 export interface PhaseSummary {
   phase: string;
   iterations: number;
