@@ -1,8 +1,9 @@
 // The open-model load engine. Every iteration's start is fixed before the first one runs (schedule.ts);
 // a timer starts each on time, whatever the service does. An iteration needs a free virtual user
 // (at most maxVUs in flight): when none is free it is dropped and counted (dropped_iterations), never
-// queued. Latency counts from the intended start. Each iteration is tagged with the phase of the
-// fault clock at its intended start; the runner moves the clock (inject proven → during, and so on).
+// queued. Latency counts from the intended start. Each request is tagged with the phase of the fault
+// clock when it was sent (the first one of an iteration: at its intended start), each iteration
+// (iteration_duration, dropped_iterations) at its intended start; the runner moves the clock.
 import { randomUUID } from "node:crypto";
 import { Agent, type Dispatcher } from "undici";
 import { HarnessError } from "../core/errors.ts";
@@ -121,6 +122,18 @@ export class LoadEngine {
     return (this.phases[0] as { name: string }).name;
   }
 
+  /**
+   * A request's phase: the phase when it was sent, except that one still in flight when the clock
+   * first moved counts in the next phase. The first phase (the steady state before the fault) then
+   * holds only what the fault never touched; a request the fault caught as it came counts with it.
+   */
+  phaseOfRequest(sentAt: number, endedAt: number): string {
+    const first = this.phases[0] as { name: string };
+    const second = this.phases[1];
+    const phase = this.phaseAt(sentAt);
+    return phase === first.name && second !== undefined && endedAt >= second.at ? second.name : phase;
+  }
+
   /** Runs the flow's setup, then starts the schedule. Resolves once the first arrival is scheduled. */
   async start(): Promise<void> {
     const { flow } = this.options;
@@ -199,13 +212,14 @@ export class LoadEngine {
       return;
     }
     this.inFlight++;
-    const metrics = this.metrics.phase(phase);
+    // A request (and a check) carries the phase of the moment it counts from: an iteration that starts
+    // before the fault and places its order once the fault is in place has that order in inject or during.
     const session = this.session(
       vu,
       index + 1,
       intended,
-      (r) => this.metrics.request(phase, r.at, r.ms, r.failed),
-      (ok) => metrics.checks.add(ok),
+      (r) => this.metrics.request(this.phaseOfRequest(r.at, r.at + r.ms), r.at, r.ms, r.failed),
+      (ok) => this.metrics.phase(this.phaseAt(now())).checks.add(ok),
     );
     void this.iterate(session, intended, phase).finally(() => {
       this.free.push(vu);

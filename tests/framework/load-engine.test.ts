@@ -225,6 +225,20 @@ test.describe("the open model against a real server", () => {
     }
   });
 
+  test("a request in flight when the fault clock first moves counts in the next phase", () => {
+    const flow: LoadFlow = { description: "nothing", iteration: () => Promise.resolve(undefined) };
+    const engine = new LoadEngine({ flow, baseUrl: "http://127.0.0.1:9", executor: { executor: "constant-arrival-rate", rate: 1, timeUnit: 1_000, duration: 1_000 }, maxVUs: 1, timeoutMs: 100 });
+    engine.setPhase("inject", 1_000);
+    engine.setPhase("during", 2_000);
+    engine.setPhase("after", 3_000);
+    expect(engine.phaseOfRequest(500, 900)).toBe("before");
+    expect(engine.phaseOfRequest(900, 1_100)).toBe("inject");
+    expect(engine.phaseOfRequest(900, 2_500)).toBe("inject");
+    expect(engine.phaseOfRequest(1_500, 2_500)).toBe("inject");
+    expect(engine.phaseOfRequest(2_500, 3_500)).toBe("during");
+    expect(engine.phaseOfRequest(3_500, 3_600)).toBe("after");
+  });
+
   test("refuses a host that is not loopback unless pointed at a cluster", () => {
     const flow: LoadFlow = { description: "nothing", iteration: () => Promise.resolve(undefined) };
     const options = { flow, baseUrl: "http://example.com", executor: { executor: "constant-arrival-rate", rate: 1, timeUnit: 1_000, duration: 1_000 } as const, maxVUs: 1, timeoutMs: 100 };
