@@ -3,7 +3,7 @@
 //                                              orders/s against the embedded Sock Shop, 100k reconciled
 //   npx tsx bench/load.ts --campaign 10000     also a campaign: that many load orders through the
 //                                              embedded Sock Shop, every one reconciled (0 lost, 0 duplicated)
-//   --rate N (orders/s for the campaign, default 50), --quick (shorter runs)
+//   --rate N (orders/s offered by the campaign, default 50), --campaign-only, --quick (shorter runs)
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -142,7 +142,7 @@ try {
     row(
       `campaign: ${campaignRate} orders/s offered for ${seconds} s (${f(all.length / placedIn, 1)} placed/s)`,
       `${result.placed} orders placed, ${result.missing.length} lost, ${result.duplicated.length} duplicated`,
-      `p95 ${f(r.p95, 0)} ms, ${r.errors} failed requests, ${r.dropped} dropped`,
+      `p95 ${f(r.p95, 0)} ms (last round), ${r.errors} failed requests, ${r.dropped} dropped`,
       result.placed >= campaign && result.missing.length === 0 && result.duplicated.length === 0 ? "reconciled" : "NOT reconciled",
     );
   }
