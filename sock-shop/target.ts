@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import type { DeploymentSpec } from "../helpers/target/target.ts";
 import type { Target } from "../helpers/target/target.ts";
+import { sockShopLoadFlows } from "./load-flows.ts";
 
 const tsxLoader = import.meta.resolve("tsx");
 const serviceEntry = (name: string): string => fileURLToPath(new URL(`./lite/services/${name}.ts`, import.meta.url));
@@ -51,6 +52,7 @@ export const sockShop: Target = {
   brokerEndpoint: "rabbitmq",
   kubernetesManifests: fileURLToPath(new URL("./k8s/sock-shop.yaml", import.meta.url)),
   brokenImages: Object.values(BROKEN_IMAGES),
+  load: sockShopLoadFlows,
   // The same rules as sock-shop/k8s/monitoring (generated from this file). Of the lite services only
   // the front-end serves Prometheus metrics (upstream's request_duration_seconds histogram).
   monitoring: {

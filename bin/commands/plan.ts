@@ -8,7 +8,7 @@ import { formatPlan } from "../../helpers/scenario/plan.ts";
 import { formatValidation, validateFiles } from "../../helpers/scenario/validate.ts";
 import { CLUSTER_OPTIONS, clusterEnvOf, parseCommandLine, PLATFORM_OPTION, platformOf, UsageError, VAR_OPTION, variablesOf } from "../options.ts";
 import { CAPABILITIES, platformFor } from "../platforms.ts";
-import { TARGETS, targetRuleFiles } from "../targets.ts";
+import { TARGETS, targetLoadFlows, targetRuleFiles } from "../targets.ts";
 import { maxFaultDurationMs } from "../../helpers/core/limits.ts";
 
 const PLAN = { command: "plan", options: { ...PLATFORM_OPTION, ...VAR_OPTION, ...CLUSTER_OPTIONS }, positionals: "files" } as const;
@@ -19,7 +19,7 @@ export async function plan(args: string[]): Promise<number> {
   // The same refusal of bad cluster settings as `run`, so a plan says what a run would say.
   clusterSettingsFromEnv({ ...process.env, ...cluster });
   if (files.length !== 1) throw new UsageError(`plan takes exactly one scenario file, got ${files.length}; plan them one at a time`);
-  const result = validateFiles(files, { variables: variablesOf(values.var), targetRuleFiles });
+  const result = validateFiles(files, { variables: variablesOf(values.var), targetRuleFiles, targetLoadFlows });
   if (result.failures.length > 0) {
     console.error(formatValidation(result));
     return EXIT_CODES["invalid input"];

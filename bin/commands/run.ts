@@ -18,7 +18,7 @@ import { kubernetesCluster } from "../kubernetes.ts";
 import { CLUSTER_OPTIONS, clusterEnvOf, MONITORING_OPTIONS, monitoringEnvOf, parseCommandLine, PLATFORM_OPTION, platformOf, VAR_OPTION, variablesOf } from "../options.ts";
 import { REPORTS, ROOT } from "../paths.ts";
 import { platformFor, PROJECTS } from "../platforms.ts";
-import { TARGETS, targetRuleFiles } from "../targets.ts";
+import { TARGETS, targetLoadFlows, targetRuleFiles } from "../targets.ts";
 import { buildReport } from "./report.ts";
 import { REPORTER_OPTION, reporterEnv, summaryLines } from "./run-output.ts";
 
@@ -95,7 +95,7 @@ export async function run(args: string[]): Promise<number> {
   const files = scenarioFiles(named);
   // Nothing runs, nothing is touched, unless every selected scenario is valid.
   // With a team's own Prometheus (--prometheus) its rules are not ours to check here.
-  const validation = validateFiles(files, { variables, targetRuleFiles: values.prometheus ? undefined : targetRuleFiles });
+  const validation = validateFiles(files, { variables, targetRuleFiles: values.prometheus ? undefined : targetRuleFiles, targetLoadFlows });
   if (validation.failures.length > 0) {
     console.error(formatValidation(validation));
     return EXIT_CODES["invalid input"];

@@ -20,17 +20,24 @@ export interface Reconciliation {
 }
 
 export function reconcile(orders: readonly OrderRef[], shipments: readonly ShipmentRef[]): Reconciliation {
+  // One map, one pass over each list: load runs reconcile 100k orders. A count turns negative once an
+  // order has claimed its shipments, so each is claimed once and the rest are unrelated.
   const counts = new Map<string, number>();
   for (const s of shipments) counts.set(s.shipmentId, (counts.get(s.shipmentId) ?? 0) + 1);
-  const ours = new Set(orders.map((o) => o.shipmentId));
   const result: Reconciliation = { placed: orders.length, shippedOnce: [], missing: [], duplicated: [], unrelated: 0 };
+  let claimed = 0;
   for (const order of orders) {
-    const times = counts.get(order.shipmentId) ?? 0;
+    const count = counts.get(order.shipmentId) ?? 0;
+    const times = Math.abs(count);
+    if (count > 0) {
+      claimed += count;
+      counts.set(order.shipmentId, -count);
+    }
     if (times === 0) result.missing.push(order.orderId);
     else if (times === 1) result.shippedOnce.push(order.orderId);
     else result.duplicated.push({ orderId: order.orderId, times });
   }
-  for (const [shipmentId, times] of counts) if (!ours.has(shipmentId)) result.unrelated += times;
+  result.unrelated = shipments.length - claimed;
   return result;
 }
 

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
+import { loadSummaryOf, type PhaseSummary } from "../load/summary.ts";
 import { keyTimesOf } from "./key-time-annotations.ts";
 import { classifyFailure, combine, EXIT_CODES, findingKind, type Verdict } from "./verdict.ts";
 
@@ -15,6 +16,8 @@ interface TestVerdict {
   message?: string | undefined;
   /** Key times in milliseconds (time to detect, recover, drain, resolve…), when the game day measured them. */
   times?: Record<string, number>;
+  /** What the game day's load did, per phase of the fault clock (requests, rate, p50/p95/p99, errors, dropped). */
+  load?: PhaseSummary[];
 }
 
 export default class VerdictReporter implements Reporter {
@@ -32,7 +35,8 @@ export default class VerdictReporter implements Reporter {
     const project = test.parent.project()?.name ?? "";
     const title = test.titlePath().slice(2).join(" › ");
     const times = keyTimesOf([...test.annotations, ...result.annotations]);
-    const base = { title, file: path.relative(process.cwd(), test.location.file), project, ...(Object.keys(times).length > 0 ? { times } : {}) };
+    const load = loadSummaryOf([...test.annotations, ...result.annotations]);
+    const base = { title, file: path.relative(process.cwd(), test.location.file), project, ...(Object.keys(times).length > 0 ? { times } : {}), ...(load ? { load } : {}) };
     if (outcome === "skipped") return;
     if (outcome === "expected" || outcome === "flaky") {
       this.results.set(test.id, { ...base, verdict: "passed" });

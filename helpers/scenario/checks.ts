@@ -2,6 +2,7 @@
 // data defensively (it may also have schema problems, reported separately) so that one run reports
 // everything at once.
 import { Duration, InvariantSpec, PROBE_FIELDS, PROBE_FLAGS, type ProbeKind } from "./schema.ts";
+import { loadFindings } from "../load/spec.ts";
 import { closest, isRecord, listOf, type Finding, type PathSegment } from "./problems.ts";
 
 
@@ -118,9 +119,9 @@ function checkFaults(list: unknown): Finding[] {
   });
 }
 
-/** always / never / at-least-once watch the during phase, which lasts as long as its journeys (and delayed faults). */
+/** always / never / at-least-once watch the during phase, which lasts as long as its journeys and load (and delayed faults). */
 function checkSomethingToWatch(during: Record<string, unknown>, faults: unknown): Finding[] {
-  const journeys = Array.isArray(during.journeys) ? during.journeys.length : 0;
+  const journeys = (Array.isArray(during.journeys) ? during.journeys.length : 0) + (isRecord(during.load) ? 1 : 0);
   const delayed = Array.isArray(faults) && faults.some((f) => isRecord(f) && f.start !== undefined);
   if (journeys > 0 || delayed || !Array.isArray(during.invariants)) return [];
   return during.invariants.flatMap((invariant, i): Finding[] =>
@@ -129,8 +130,8 @@ function checkSomethingToWatch(during: Record<string, unknown>, faults: unknown)
           {
             path: ["during", "invariants", i, "mode"],
             code: "nothing_to_watch",
-            message: `mode "${invariant.mode}" watches the journeys of during, and there are none, so it would not be sampled`,
-            fix: 'add during.journeys, or use "eventually" or "stays", which take their own time',
+            message: `mode "${invariant.mode}" watches the journeys and load of during, and there are none, so it would not be sampled`,
+            fix: 'add during.journeys or during.load, or use "eventually" or "stays", which take their own time',
           },
         ]
       : [],
@@ -149,14 +150,21 @@ export function semanticChecks(document: unknown): Finding[] {
     ...checkInvariants(during.invariants, ["during", "invariants"], undefined),
     ...checkInvariants(document.after, ["after"], "after"),
   ];
-  if (during.load !== undefined) {
-    findings.push({
-      path: ["during", "load"],
-      at: "key",
-      code: "not_available",
-      message: "k6 load is not available yet (issue 4 of the roadmap): remove during.load",
-      fix: "drive traffic with during.journeys for now",
-    });
-  }
+  for (const finding of loadFindings(during.load)) findings.push({ ...finding, path: ["during", "load", ...finding.path] });
   return findings;
+}
+
+/** `during.load.flow` against the flows the target offers (undefined: the target is unknown here, unchecked). */
+export function loadFlowFindings(scenario: { target: string; during: { load?: { flow: string } | undefined } }, flows: readonly string[] | undefined): Finding[] {
+  const flow = scenario.during.load?.flow;
+  if (flow === undefined || flows === undefined || flows.includes(flow)) return [];
+  const guess = closest(flow, flows);
+  return [
+    {
+      path: ["during", "load", "flow"],
+      code: "unknown_flow",
+      message: flows.length === 0 ? `target ${scenario.target} offers no load flows` : `target ${scenario.target} offers no load flow "${flow}"`,
+      fix: flows.length === 0 ? "remove during.load, or add load flows to the target (see docs/architecture.md, To add …)" : `${guess === undefined ? "" : `did you mean "${guess}"? `}it offers ${listOf([...flows], "and")}`,
+    },
+  ];
 }

@@ -102,6 +102,7 @@ const slug = (text: string): string =>
 /** "fault kind", "probe kind", "invariant mode": what a discriminator names, from where it sits. */
 function discriminatorNoun(path: readonly PathSegment[], discriminator: string): string {
   if (discriminator === "mode") return "invariant mode";
+  if (discriminator === "executor") return "load executor";
   return path.includes("faults") ? "fault kind" : "probe kind";
 }
 

@@ -3,7 +3,7 @@
 // lists every problem at once, each at file:line:col of the original YAML with a code frame and a fix.
 import fs from "node:fs";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type YAMLError } from "yaml";
-import { semanticChecks } from "./checks.ts";
+import { loadFlowFindings, semanticChecks } from "./checks.ts";
 import { acceptsBoolean, acceptsNumber, schemaAt } from "./introspect.ts";
 import { describeIssues, plainEnglish } from "./issues.ts";
 import { monitoringFindings } from "./alerts.ts";
@@ -16,6 +16,8 @@ export { ScenarioProblems, type Problem } from "./problems.ts";
 export type LoadOptions = VariableSources & {
   /** The alert rule files of a target by name, to check `detect:` against; unchecked when absent. */
   targetRuleFiles?: ((target: string) => readonly string[] | undefined) | undefined;
+  /** The load flows a target offers by name, to check `during.load.flow` against; unchecked when absent. */
+  targetLoadFlows?: ((target: string) => readonly string[] | undefined) | undefined;
 };
 
 export interface LoadedScenario {
@@ -139,6 +141,7 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
     findings.push(...result.error.issues.map((issue) => ({ path: issue.path as PathSegment[], code: issue.code, message: issue.message })));
   }
   if (result.success && options.targetRuleFiles) findings.push(...monitoringFindings(result.data, file, options.targetRuleFiles(result.data.target)));
+  if (result.success && options.targetLoadFlows) findings.push(...loadFlowFindings(result.data, options.targetLoadFlows(result.data.target)));
   if (findings.length > 0 || !result.success) {
     const problems = findings.map((finding) => locate(file, source, document, finding, at, substitution.hidden));
     throw failure(problems, substitution.hidden);

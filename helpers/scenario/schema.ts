@@ -6,6 +6,7 @@ import * as z from "zod";
 export { Duration, Name } from "../core/schema-primitives.ts";
 import { Duration, Name } from "../core/schema-primitives.ts";
 import { FaultSpec } from "../faults/index.ts";
+import { LoadSpec } from "../load/spec.ts";
 import { AlertName } from "../probes/alert.ts";
 import { PROBE_FIELDS, PROBE_FLAGS, ProbeSpec } from "../probes/catalogue.ts";
 
@@ -87,11 +88,8 @@ export const JourneySpec = z.strictObject({
 });
 export type JourneySpec = z.output<typeof JourneySpec>;
 
-export const LoadSpec = z.strictObject({
-  script: z.string().min(1),
-  vus: z.int().min(1).max(200).default(5),
-  duration: Duration,
-});
+/** `during.load`: an open-model load in k6's vocabulary (helpers/load/spec.ts). */
+export { LoadSpec };
 
 // ---- variables ---------------------------------------------------------------------------------
 

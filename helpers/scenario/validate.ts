@@ -50,7 +50,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" 
 export function formatValidation(result: Validation): string {
   const lines = result.ok.map(({ file, scenario: s }) => {
     const invariants = s["steady-state"].length + s.proof.length + s.during.invariants.length + s.after.length;
-    return `✓ ${file}  ${s.name}: ${plural(s.faults.length, "fault")}, ${plural(invariants, "invariant")}, ${plural(s.during.journeys.length, "journey")}`;
+    return `✓ ${file}  ${s.name}: ${plural(s.faults.length, "fault")}, ${plural(invariants, "invariant")}, ${plural(s.during.journeys.length, "journey")}${s.during.load ? `, load ${s.during.load.flow} (${s.during.load.executor})` : ""}`;
   });
   const failed = result.failures.map((f) => `✗ ${f.message}`);
   const total = result.ok.length + result.failures.length;

@@ -1,5 +1,6 @@
 // A Journey is a user flow a target registers under a name ("checkout") so scenarios can ask for it.
 // Generic over the browser page type so this library stays free of Playwright.
+import type { LoadFlowCatalogue } from "./load-flow.ts";
 import type { ShippingEvidenceDeclaration } from "./shipping-evidence.ts";
 import type { Endpoints } from "./target.ts";
 
@@ -40,4 +41,6 @@ export interface JourneyCatalogue<Page> {
   journeys: Record<string, Journey<Page>>;
   /** What the target shows of the shipments these orders led to, for the reconciliation probe. */
   shipping?: ShippingEvidenceDeclaration;
+  /** The target's load flows, for `during.load` (the same as its Target's `load`). */
+  load?: LoadFlowCatalogue;
 }

@@ -1,6 +1,7 @@
 // A Target is the system under test as gameday sees it: what to run locally, where users enter,
 // which broker it uses. A target directory (like sock-shop/) exports one.
 import type { DeploymentSpec } from "./deployment.ts";
+import type { LoadFlowCatalogue } from "./load-flow.ts";
 
 export type { DeploymentSpec, ImageVariant } from "./deployment.ts";
 
@@ -48,4 +49,6 @@ export interface Target {
   readonly brokenImages?: readonly string[];
   /** Alert rules and metrics endpoints, for the run's detection stack (helpers/monitoring). */
   readonly monitoring?: TargetMonitoring;
+  /** Named load flows for `during.load` (helpers/load runs them). */
+  readonly load?: LoadFlowCatalogue;
 }

@@ -1,6 +1,7 @@
 // The journeys Sock Shop offers to scenarios, by name.
 import type { Page } from "@playwright/test";
 import type { JourneyCatalogue } from "../../helpers/target/journey.ts";
+import { sockShopLoadFlows } from "../load-flows.ts";
 import { sockShopShipping } from "../shipments.ts";
 import { DEMO_USERS, SOCKS_FOR_ORDERS } from "./data.ts";
 import { SockShop } from "./sock-shop.ts";
@@ -54,4 +55,5 @@ export const sockShopJourneys: JourneyCatalogue<Page> = {
     },
   },
   shipping: sockShopShipping,
+  load: sockShopLoadFlows,
 };

@@ -274,8 +274,10 @@ test.describe("problems", () => {
     expect(tabs.message).toContain('YAML syntax: the key "target" appears twice in this mapping  [DUPLICATE_KEY]');
   });
 
-  test("pinned: a gate with a phase mode, and during.load", () => {
-    const text = VALID.replace("mode: eventually\n    within: 30s", "mode: always").concat(lines("during:", "  load: { script: checkout.js, duration: 1m }"));
+  test("pinned: a gate with a phase mode, and a malformed load threshold", () => {
+    const text = VALID.replace("mode: eventually\n    within: 30s", "mode: always").concat(
+      lines("during:", "  load:", "    executor: constant-arrival-rate", "    flow: checkout", "    rate: 10", "    duration: 1m", "    preAllocatedVUs: 5", "    thresholds:", '      http_req_duration{phase:during}: ["p95<1500"]'),
+    );
     expect(problemsOf(text).message).toBe(
       [
         "scenarios/test.yaml is not a valid scenario (2 problems):",
@@ -287,11 +289,11 @@ test.describe("problems", () => {
         "     6 |     probe: { kind: queue, name: shipping-task }",
         '    fix: steady-state is checked before any fault: use "eventually" (with within:) or "stays" (with for:); "always" belongs in during.invariants',
         "",
-        "scenarios/test.yaml:13:3  during.load: k6 load is not available yet (issue 4 of the roadmap): remove during.load  [not_available]",
-        "    12 | during:",
-        "  > 13 |   load: { script: checkout.js, duration: 1m }",
-        "       |   ^",
-        "    fix: drive traffic with during.journeys for now",
+        'scenarios/test.yaml:20:41  during.load.thresholds["http_req_duration{phase:during}"][0]: "p95<1500" is not a threshold expression  [bad_threshold]',
+        "    19 |     thresholds:",
+        '  > 20 |       http_req_duration{phase:during}: ["p95<1500"]',
+        "       |                                         ^",
+        '    fix: write aggregation operator number, e.g. "p(95)<1500"; http_req_duration is a trend: avg, min, max, med, p(N)',
       ].join("\n"),
     );
   });

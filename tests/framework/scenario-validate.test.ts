@@ -24,13 +24,13 @@ test("valid files: one line each and a summary", () => {
 test("a directory stands for its scenario files; every failure is collected with its full problems", () => {
   const bad = path.join(MALFORMED, "key-fault-replica.yaml");
   const result = validateFiles([VALID, bad, "scenarios/no-such-file.yaml"], options);
-  expect(result.ok.map((s) => s.scenario.name)).toEqual(["payment-latency", "queue-consumer-outage", "replica-kill"]);
+  expect(result.ok.map((s) => s.scenario.name)).toEqual(["checkout-under-load", "payment-latency", "queue-consumer-outage", "replica-kill"]);
   expect(result.failures.map((f) => f.file)).toEqual([bad, "scenarios/no-such-file.yaml"]);
   expect(result.failures[0]?.message).toContain(`${bad}:16:5  faults[0].replica: unknown key "replica"  [unrecognized_keys]`);
   const text = formatValidation(result);
   expect(text).toContain(`✗ ${bad} is not a valid scenario (2 problems):`);
   expect(text).toContain("fix: did you mean \"replicas\"?");
-  expect(text.endsWith("2 of 5 scenarios invalid")).toBe(true);
+  expect(text.endsWith("2 of 6 scenarios invalid")).toBe(true);
 });
 
 test("two files with the same scenario name: the second one fails", () => {
