@@ -1,7 +1,8 @@
 // The journeys Sock Shop offers to scenarios, by name.
 import type { Page } from "@playwright/test";
-import type { JourneyCatalogue } from "../../helpers/target/journey.ts";
+import type { Journey, JourneyCatalogue } from "../../helpers/target/journey.ts";
 import { sockShopShipping } from "../shipments.ts";
+import type { SockShopJourney } from "../target.ts";
 import { DEMO_USERS, SOCKS_FOR_ORDERS } from "./data.ts";
 import { SockShop } from "./sock-shop.ts";
 
@@ -52,6 +53,6 @@ export const sockShopJourneys: JourneyCatalogue<Page> = {
         return { summary: `viewed ${sock.name}` };
       },
     },
-  },
+  } satisfies Record<SockShopJourney, Journey<Page>>,
   shipping: sockShopShipping,
 };
