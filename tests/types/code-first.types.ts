@@ -31,6 +31,8 @@ test.skip("compile-time checks only", async ({ fault, queue, deployment, logs, j
   await expect(queue("shipping-task")).toHave({ exists: 1 });
   // @ts-expect-error a duration that is not one
   await expect(queue("shipping-task")).toHave({ depth: 0 }, { within: "30 seconds" });
+  // @ts-expect-error a fault's duration that is not one
+  await fault.latency({ from: "orders", to: "payment", delay: "2 seconds" });
   // @ts-expect-error a journey the target does not offer
   await journeys.run("chekout");
 });
