@@ -21,14 +21,14 @@ const USAGE = `usage: gameday <command> [options]
         --tag <tag>        only scenarios with this tag (repeatable)
         --grep <text>      only scenarios whose name matches
         --var name=value   set a scenario variable (repeatable; also GAMEDAY_VAR_<NAME>)
+        --max-replicas <n>         blast radius: most replicas one fault may take away (default 10)
+        --max-percent <n>          blast radius: most of a deployment, in percent (default 100)
       on kubernetes, your cluster (none of these: an embedded control plane):
         --kubeconfig <file>        as kubectl (default $KUBECONFIG, then ~/.kube/config)
         --context <name>           as kubectl (default the current context)
         --namespace <ns>           where the target runs (default the context's namespace)
         --allow-namespace <ns>     allowlist (repeatable; also GAMEDAY_ALLOWED_NAMESPACES); kube-system never
         --endpoint <svc>=<url>     how this machine reaches a service (repeatable), e.g. front-end=http://127.0.0.1:8079
-        --max-replicas <n>         blast radius: most replicas one fault may hit (default 10)
-        --max-percent <n>          blast radius: most of a deployment, in percent (default 100)
   validate <file…>       check scenario files; every problem with file:line:col and a fix   (--var)
   plan <file>            what the scenario would do and mutate; touches nothing   (--platform, --var, the cluster options)
   restore                revert what the ledger says crashed runs left applied

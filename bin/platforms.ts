@@ -2,6 +2,7 @@
 // change (for `plan`), and which one a run uses. Records over the schema's platform names, so a new
 // platform does not compile until it has a project and capabilities.
 import path from "node:path";
+import { BLAST_RADIUS_ENV } from "../helpers/platforms/blast-radius.ts";
 import { KUBERNETES_CAPABILITIES } from "../helpers/platforms/kubernetes/settings.ts";
 import { LOCAL_CAPABILITIES } from "../helpers/platforms/local/local-platform.ts";
 import type { PlatformCapability } from "../helpers/platforms/platform.ts";
@@ -20,13 +21,15 @@ export function shownFile(file: string): string {
 
 /**
  * The platform `run` and `plan` use: --platform, else what the scenarios declare (refused when they
- * differ). The cluster options only mean something on kubernetes, so they are refused on local.
+ * differ). The cluster options only mean something on kubernetes, so they are refused on local; the
+ * blast radius (--max-replicas, --max-percent) applies on every platform.
  */
 export function platformFor(scenarios: readonly LoadedScenario[], explicit: ScenarioPlatform | undefined, clusterEnv: Record<string, string>): PlatformChoice {
   const choice = resolvePlatform(scenarios.map((s) => ({ file: shownFile(s.file), platform: s.scenario.platform })), explicit);
-  if (Object.keys(clusterEnv).length > 0 && choice.platform !== "kubernetes") {
+  const blastRadius: readonly string[] = Object.values(BLAST_RADIUS_ENV);
+  if (Object.keys(clusterEnv).some((name) => !blastRadius.includes(name)) && choice.platform !== "kubernetes") {
     const why = choice.from === "scenarios" ? ` (the selected scenarios declare ${choice.platform}, the default when platform: is absent)` : "";
-    throw new UsageError(`--kubeconfig, --context, --namespace, --allow-namespace, --endpoint, --max-replicas and --max-percent need --platform kubernetes${why}`);
+    throw new UsageError(`--kubeconfig, --context, --namespace, --allow-namespace and --endpoint need --platform kubernetes${why}`);
   }
   return choice;
 }

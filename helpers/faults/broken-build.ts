@@ -12,7 +12,13 @@ export const brokenBuild = defineFault({
   requires: "images",
   fields: { deployment: Name, image: z.string().min(1) },
   title: (spec) => `roll ${spec.deployment} to the broken build ${spec.image}`,
-  read: async (platform, spec) => ({ deployment: spec.deployment, image: (await platform.rollout(spec.deployment)).image }),
+  read: async (platform, spec) => ({
+    deployment: spec.deployment,
+    image: (await platform.rollout(spec.deployment)).image,
+    replicas: (await platform.deployment(spec.deployment)).desired,
+  }),
+  // Every replica is at risk: how many a rolling update keeps serving depends on the strategy.
+  takes: (_spec, original) => ({ replicas: original.replicas, of: original.replicas }),
   apply: async (platform, spec) => void (await platform.setImage(spec.deployment, spec.image)),
   prove: async (platform, spec, _original, _applied, title) => {
     const newBuild = (r: Rollout) => r.images.find((i) => i.image === spec.image);

@@ -27,6 +27,8 @@ export const drainNode = defineFault({
     const base = spec.node ? `drain node ${spec.node}` : `drain the node running ${spec.deployment}`;
     return original ? `${base} (${original.node})` : base;
   },
+  // The target's replicas on the node, of whichever deployments: no per-deployment share applies.
+  takes: (_spec, original) => ({ replicas: original.pods }),
   apply: (platform, _spec, original) => nodes(platform).drain(original.node),
   details: (result) => ({ evicted: result.evicted }),
   prove: async (platform, spec, original, result, title) => {

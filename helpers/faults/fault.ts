@@ -10,6 +10,7 @@ import { describeError, FaultNotEffective, HarnessError, InvariantViolation } fr
 import { Duration, withDefaults, type Resolved, type WithOptionalDefaults } from "../core/schema-primitives.ts";
 import { eventually, type Condition } from "../invariants/temporal.ts";
 import type { Ledger, LedgerRecord } from "../ledger/ledger.ts";
+import { assertWithinBlastRadius, type CapacityTaken } from "../platforms/blast-radius.ts";
 import type { Platform, PlatformCapability } from "../platforms/platform.ts";
 import type { Probe } from "../probes/probe.ts";
 
@@ -26,6 +27,12 @@ export interface Fault {
   /** Used as the report step title: "inject: <title>". */
   readonly title: string;
   inject(context: FaultContext): Promise<ActiveFault>;
+  /**
+   * Reads the state the fault would replace and refuses (ScenarioError, exit 2) a fault that would
+   * take away more capacity than the platform's blast radius allows. Mutates nothing: a run admits
+   * every fault before it injects the first. inject() checks again.
+   */
+  admit(platform: Platform): Promise<void>;
 }
 
 export interface ActiveFault {
@@ -74,6 +81,12 @@ export interface FaultDefinition<K extends string, Shape extends z.ZodRawShape, 
   readonly nothingToRestore?: string;
   /** Facts about the injection worth keeping beside the original (e.g. which replicas were killed). */
   details?(applied: A): Record<string, unknown>;
+  /**
+   * The replicas the fault takes away, from the state it read (scale down, kill, broken build,
+   * isolate, drain); checked against the platform's blast radius before anything is recorded or
+   * mutated. Absent: the fault degrades capacity without removing replicas.
+   */
+  takes?(spec: Resolved<Shape> & X, original: O): Omit<CapacityTaken, "what">;
 }
 
 /** The fields code passes to a fault's factory: the scenario's, with defaults optional, in milliseconds. */
@@ -93,12 +106,19 @@ export function defineFault<K extends string, Shape extends z.ZodRawShape, O ext
   const schema = z.strictObject({ kind: z.literal(definition.kind), ...definition.fields, ...FaultTiming });
   const create = (input: object = {}): Fault => {
     const spec = withDefaults(definition.fields, input) as Resolved<Shape> & X & FaultOptions;
+    const readAdmitted = async (platform: Platform): Promise<O> => {
+      const original = await definition.read(platform, spec);
+      const taken = definition.takes?.(spec, original);
+      if (taken) assertWithinBlastRadius({ what: definition.title(spec, original), ...taken }, platform.blastRadius);
+      return original;
+    };
     return {
       kind: definition.kind,
       requires: definition.requires,
       title: definition.title(spec),
+      admit: async (platform) => void (await readAdmitted(platform)),
       async inject({ platform, ledger, runId }) {
-        const original = await definition.read(platform, spec);
+        const original = await readAdmitted(platform);
         const title = definition.title(spec, original);
         const record: LedgerRecord = { runId, platform: platform.name, scope: platform.scope, fault: definition.kind, title, original };
         const restore = (): Promise<void> => definition.restore?.(platform, spec, original) ?? Promise.resolve();

@@ -13,8 +13,9 @@ export const isolate = defineFault({
   title: (spec) => `isolate ${spec.deployment} from the network`,
   read: async (platform, spec) => {
     const read = capability(platform, "network-policy", platform.isolation?.bind(platform), "isolate");
-    return { deployment: spec.deployment, isolated: (await read(spec.deployment)) !== undefined };
+    return { deployment: spec.deployment, isolated: (await read(spec.deployment)) !== undefined, replicas: (await platform.deployment(spec.deployment)).desired };
   },
+  takes: (_spec, original) => ({ replicas: original.replicas, of: original.replicas }),
   apply: (platform, spec) => capability(platform, "network-policy", platform.isolate?.bind(platform), "isolate")(spec.deployment),
   details: (policy) => ({ policy }),
   prove: async (platform, spec, _original, policy, title) => {

@@ -20,8 +20,10 @@ export const killReplica = defineFault({
   title: (spec) => `kill ${spec.percent !== undefined ? `${spec.percent}% of the replicas` : `${spec.count} replica(s)`} of ${spec.deployment} with ${spec.signal}`,
   read: async (platform, spec) => {
     const before = await platform.deployment(spec.deployment);
-    return { deployment: spec.deployment, ready: before.ready, restarts: before.restarts };
+    return { deployment: spec.deployment, running: before.running, ready: before.ready, restarts: before.restarts };
   },
+  // As the platform counts them: the running replicas, a percentage rounded up.
+  takes: (spec, before) => ({ replicas: spec.percent !== undefined ? Math.ceil((before.running * spec.percent) / 100) : spec.count, of: before.running }),
   apply: (platform, spec) => platform.killReplicas(spec.deployment, spec.count, spec.signal, spec.percent),
   details: (killed) => ({ killed }),
   prove: async (platform, spec, before, killed, title) => {

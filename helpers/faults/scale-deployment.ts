@@ -20,5 +20,6 @@ export const scaleDeployment = defineFault({
     const seen = await proveWithin(title, deploymentProbe(platform, spec.deployment), target, spec.proofTimeoutMs ?? 15_000);
     return `deployment ${spec.deployment}: ${seen.running} running, ${seen.ready} ready after ${Date.now() - started} ms`;
   },
+  takes: (spec, original) => ({ replicas: Math.max(0, original.replicas - spec.replicas), of: original.replicas }),
   restore: async (platform, spec, original) => void (await platform.scale(spec.deployment, original.replicas)),
 });

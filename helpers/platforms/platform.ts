@@ -1,6 +1,7 @@
 // The Platform interface: where a target runs. Faults and probes speak to it in intents
 // (scale, status, logs, events), never in a platform's own commands.
 import type { Monitoring } from "../monitoring/monitoring.ts";
+import type { BlastRadius } from "./blast-radius.ts";
 
 export type { ActiveAlert, AlertNotification, Monitoring } from "../monitoring/monitoring.ts";
 
@@ -128,6 +129,8 @@ export interface Platform extends AsyncDisposable, PlatformMutations {
   readonly capabilities: ReadonlySet<PlatformCapability>;
   /** Where this platform's changes land (cluster, context, namespace): kept in the ledger so a crashed run can be restored. No credentials. */
   readonly scope: Record<string, string>;
+  /** How much capacity one fault may take away (--max-replicas, --max-percent). */
+  readonly blastRadius: BlastRadius;
   deployment(name: string): Promise<DeploymentStatus>;
   rollout(deployment: string): Promise<Rollout>;
   link(from: string, to: string): Promise<LinkCondition>;

@@ -1,8 +1,8 @@
 // The CLI's parseArgs layer (bin/options.ts): every refusal is exit 2 with the argument underlined on
 // the command line and a fix; the values come out as the commands and the Playwright workers read them.
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { gameday } from "./support/cli.ts";
 import { CLUSTER_OPTIONS, clusterEnvOf, parseCommandLine, PLATFORM_OPTION, UsageError, VAR_OPTION, variablesOf, type CommandLine, type OptionSpecs } from "../../bin/options.ts";
 
 const PLAN = { command: "plan", options: { ...PLATFORM_OPTION, ...VAR_OPTION, ...CLUSTER_OPTIONS }, positionals: "files" } as const;
@@ -18,17 +18,6 @@ function refusal<S extends OptionSpecs>(line: CommandLine<S>, args: string[]): s
     return (error as UsageError).message;
   }
   throw new Error(`expected ${line.command} ${args.join(" ")} to be refused`);
-}
-
-/** Runs the CLI from the repository root; resolves with its exit code and what it printed on each stream. */
-async function gameday(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const cli = spawn(process.execPath, ["--import", "tsx", "bin/gameday.ts", ...args], { cwd: process.cwd(), env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  cli.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  cli.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => cli.once("exit", resolve));
-  return { code, stdout, stderr };
 }
 
 test("an unknown option is refused, underlined, with the command's options and a near miss", () => {

@@ -216,10 +216,23 @@ test("the blast radius refuses a kill beyond its caps, and nothing is deleted", 
   const platform = await platformFor(namespace, undefined, { blastRadius: { maxReplicas: 2, maxPercent: 50 } });
   disposeAfter(platform);
   const before = (await cluster.core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.uid).sort();
-  await expect(platform.killReplicas("web", 3, "SIGKILL")).rejects.toThrow(/3 replica\(s\) exceeds the blast-radius cap of 2 replica/);
-  await expect(platform.killReplicas("web", 1, "SIGKILL", 100)).rejects.toThrow(/3 replica\(s\) exceeds/);
+  await expect(platform.killReplicas("web", 3, "SIGKILL")).rejects.toThrow(/takes away 3 of 3 replica\(s\), over the blast-radius cap of 2 replica/);
+  await expect(platform.killReplicas("web", 1, "SIGKILL", 100)).rejects.toThrow(/takes away 3 of 3 replica\(s\)/);
   const ledger = new Ledger(path.join(workDir, `${namespace}.jsonl`));
-  await expect(killReplica({ deployment: "web", percent: 34 }).inject({ platform, ledger, runId: "r" })).rejects.toThrow(/2 of 3 replica\(s\) \(67%\) exceeds the blast-radius cap of 50%/);
-  expect(ledger.outstanding(), "a refused injection leaves no outstanding entry").toEqual([]);
+  await expect(killReplica({ deployment: "web", percent: 34 }).inject({ platform, ledger, runId: "r" })).rejects.toThrow(/takes away 2 of 3 replica\(s\) \(67%\), over the blast-radius cap of 50%/);
+  // Every fault that removes capacity counts it: scaling down, a broken build, an isolation.
+  for (const [fault, title] of [
+    [scaleDeployment({ deployment: "web", replicas: 0 }), "scale deployment web to 0"],
+    [brokenBuild({ deployment: "web", image: BROKEN_WEB_IMAGE }), `roll web to the broken build ${BROKEN_WEB_IMAGE}`],
+    [isolate({ deployment: "web" }), "isolate web from the network"],
+  ] as const) {
+    await expect(fault.admit(platform)).rejects.toThrow(`${title}: takes away 3 of 3 replica(s), over the blast-radius cap of 2 replica(s)`);
+    await expect(fault.inject({ platform, ledger, runId: "r" })).rejects.toBeInstanceOf(ScenarioError);
+  }
+  await expect(scaleDeployment({ deployment: "web", replicas: 2 }).admit(platform), "taking 1 of 3 is within the caps").resolves.toBeUndefined();
+  expect(ledger.entries(), "refused before anything was recorded").toEqual([]);
+  const web = await cluster.apps.readNamespacedDeployment({ name: "web", namespace });
+  expect({ replicas: web.spec?.replicas, image: web.spec?.template.spec?.containers[0]?.image }).toEqual({ replicas: 3, image: WEB_IMAGE });
+  expect((await cluster.networking.listNamespacedNetworkPolicy({ namespace })).items).toEqual([]);
   expect((await cluster.core.listNamespacedPod({ namespace })).items.map((p) => p.metadata?.uid).sort()).toEqual(before);
 });

@@ -93,8 +93,8 @@ test("blast radius: a percentage rounds up; a request beyond either cap is refus
   expect(replicasWithinBlastRadius("kill", { percent: 10 }, 4, caps)).toBe(1);
   expect(replicasWithinBlastRadius("kill", { count: 2 }, 4, caps)).toBe(2);
   expect(replicasWithinBlastRadius("kill", { count: 1 }, 0, caps), "nothing to hit").toBe(0);
-  expect(() => replicasWithinBlastRadius("kill web", { count: 4 }, 10, caps)).toThrow("kill web: 4 replica(s) exceeds the blast-radius cap of 3 replica(s)");
-  expect(() => replicasWithinBlastRadius("kill web", { percent: 51 }, 4, caps)).toThrow("kill web: 3 of 4 replica(s) (75%) exceeds the blast-radius cap of 50%");
+  expect(() => replicasWithinBlastRadius("kill web", { count: 4 }, 10, caps)).toThrow("kill web: takes away 4 of 10 replica(s), over the blast-radius cap of 3 replica(s); lower the count or raise --max-replicas");
+  expect(() => replicasWithinBlastRadius("kill web", { percent: 51 }, 4, caps)).toThrow("kill web: takes away 3 of 4 replica(s) (75%), over the blast-radius cap of 50%; lower the count or raise --max-percent");
 });
 
 test("original state: the first writer wins per field; restoring a field forgets it; nothing left removes the annotation", () => {

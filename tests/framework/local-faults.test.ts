@@ -6,9 +6,10 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import amqp from "amqplib";
-import { FaultNotEffective, HarnessError } from "../../helpers/core/errors.ts";
+import { FaultNotEffective, HarnessError, ScenarioError } from "../../helpers/core/errors.ts";
 import type { ActiveFault } from "../../helpers/faults/fault.ts";
-import { blackhole, brokenBuild, brokerOutage, createFault, httpError, killReplica, latency } from "../../helpers/faults/index.ts";
+import { blackhole, brokenBuild, brokerOutage, createFault, httpError, killReplica, latency, scaleDeployment } from "../../helpers/faults/index.ts";
+import type { BlastRadius } from "../../helpers/platforms/blast-radius.ts";
 import { Ledger } from "../../helpers/ledger/ledger.ts";
 import { LocalPlatform } from "../../helpers/platforms/local/local-platform.ts";
 import type { Platform } from "../../helpers/platforms/platform.ts";
@@ -237,6 +238,31 @@ test("an injection the platform refuses leaves no outstanding ledger entry", asy
   expect((failure as Error).message).toBe('deployment api has no image "api:9" on the local platform (known images: api:1, api:2-broken)');
   expect(ledger.entries().map((e) => e.event)).toEqual(["inject", "revert"]);
   expect(ledger.outstanding()).toEqual([]);
+});
+
+/** The run's platform with other blast-radius caps. */
+const cappedAt = (caps: BlastRadius): Platform => new Proxy(platform, { get: (target, key) => (key === "blastRadius" ? caps : (Reflect.get(target, key) as unknown)) });
+
+test("blast radius: every fault that removes replicas counts them, and one over the caps is refused before anything is recorded or changed", async ({}, testInfo) => {
+  const ledger = ledgerFor(testInfo);
+  const oneReplica = cappedAt({ maxReplicas: 1, maxPercent: 100 });
+  const refusals = [
+    [scaleDeployment({ deployment: "api", replicas: 0 }), "scale deployment api to 0: takes away 2 of 2 replica(s), over the blast-radius cap of 1 replica(s); lower the count or raise --max-replicas (GAMEDAY_MAX_REPLICAS)"],
+    [brokenBuild({ deployment: "api", image: "api:2-broken" }), "roll api to the broken build api:2-broken: takes away 2 of 2 replica(s), over the blast-radius cap of 1 replica(s)"],
+    [killReplica({ deployment: "api", count: 2 }), "kill 2 replica(s) of api with SIGKILL: takes away 2 of 2 replica(s), over the blast-radius cap of 1 replica(s)"],
+  ] as const;
+  for (const [fault, message] of refusals) {
+    await expect(fault.admit(oneReplica)).rejects.toThrow(message);
+    const refused = await fault.inject({ platform: oneReplica, ledger, runId: "capped" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ScenarioError);
+  }
+  const half = cappedAt({ maxReplicas: 10, maxPercent: 50 });
+  await expect(killReplica({ deployment: "api", percent: 100 }).admit(half)).rejects.toThrow("kill 100% of the replicas of api with SIGKILL: takes away 2 of 2 replica(s) (100%), over the blast-radius cap of 50%; lower the count or raise --max-percent (GAMEDAY_MAX_PERCENT)");
+  await expect(scaleDeployment({ deployment: "api", replicas: 1 }).admit(half), "taking 1 of 2 is within 50%").resolves.toBeUndefined();
+  await expect(scaleDeployment({ deployment: "api", replicas: 3 }).admit(oneReplica), "scaling up takes nothing away").resolves.toBeUndefined();
+  expect(ledger.entries(), "nothing recorded").toEqual([]);
+  expect(await platform.deployment("api")).toMatchObject({ desired: 2, ready: 2 });
+  expect((await platform.rollout("api")).image).toBe("api:1");
 });
 
 test.describe("on a shared broker", () => {

@@ -1,12 +1,12 @@
 // The scenario key `platform:`: the platform `gameday run` and `gameday plan` use when the command line
 // gives no --platform. --platform overrides it; scenarios that declare different platforms are refused.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { ScenarioError } from "../../helpers/core/errors.ts";
 import { loadScenarioText } from "../../helpers/scenario/loader.ts";
 import { resolvePlatform } from "../../helpers/scenario/platform.ts";
+import { gameday } from "./support/cli.ts";
 
 const LOCAL = "scenarios/payment-latency.yaml";
 
@@ -18,15 +18,6 @@ function kubernetesScenario(file: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, declared);
   return file;
-}
-
-async function gameday(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const cli = spawn(process.execPath, ["--import", "tsx", "bin/gameday.ts", ...args], { cwd: process.cwd(), env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  cli.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  cli.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const code = await new Promise<number | null>((resolve) => cli.once("exit", resolve));
-  return { code, output };
 }
 
 test("the loaded scenario carries platform: as declared, local when absent", () => {

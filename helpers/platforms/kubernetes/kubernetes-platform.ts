@@ -117,7 +117,7 @@ export class KubernetesPlatform implements Platform {
     return new KubernetesPlatform(cluster, namespace, options, lease);
   }
 
-  private get blastRadius(): BlastRadius {
+  get blastRadius(): BlastRadius {
     return this.options.blastRadius ?? DEFAULT_BLAST_RADIUS;
   }
 

@@ -4,7 +4,7 @@
 // the embedded cluster: a real cluster is only ever touched when named explicitly. No API client is
 // loaded here, so the CLI checks its input without loading one.
 import { ScenarioError } from "../../core/errors.ts";
-import { DEFAULT_BLAST_RADIUS, type BlastRadius } from "../blast-radius.ts";
+import { BLAST_RADIUS_ENV, blastRadiusFromEnv, type BlastRadius } from "../blast-radius.ts";
 import type { PlatformCapability } from "../platform.ts";
 
 export interface ClusterSettings {
@@ -26,16 +26,8 @@ export const CLUSTER_ENV = {
   namespace: "GAMEDAY_NAMESPACE",
   allowedNamespaces: "GAMEDAY_ALLOWED_NAMESPACES",
   endpoints: "GAMEDAY_ENDPOINTS",
-  maxReplicas: "GAMEDAY_MAX_REPLICAS",
-  maxPercent: "GAMEDAY_MAX_PERCENT",
+  ...BLAST_RADIUS_ENV,
 } as const;
-
-function positiveInt(name: string, text: string | undefined, fallback: number, max: number): number {
-  if (text === undefined || text === "") return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new ScenarioError(`${name}=${text}: use a whole number from 1 to ${max}`);
-  return value;
-}
 
 /** Parses "name=url,name=url". */
 export function parseEndpoints(text: string | undefined): Record<string, string> {
@@ -58,10 +50,7 @@ export function clusterSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Cl
     namespace: env[CLUSTER_ENV.namespace] || undefined,
     allowedNamespaces: list(env[CLUSTER_ENV.allowedNamespaces]),
     endpoints: parseEndpoints(env[CLUSTER_ENV.endpoints]),
-    blastRadius: {
-      maxReplicas: positiveInt(CLUSTER_ENV.maxReplicas, env[CLUSTER_ENV.maxReplicas], DEFAULT_BLAST_RADIUS.maxReplicas, 1000),
-      maxPercent: positiveInt(CLUSTER_ENV.maxPercent, env[CLUSTER_ENV.maxPercent], DEFAULT_BLAST_RADIUS.maxPercent, 100),
-    },
+    blastRadius: blastRadiusFromEnv(env),
     prometheusUrl: env.GAMEDAY_PROMETHEUS_URL || undefined,
     alertmanagerUrl: env.GAMEDAY_ALERTMANAGER_URL || undefined,
   };

@@ -64,7 +64,7 @@ export class LocalPlatform implements Platform {
     readonly runDir: string,
     /** Milliseconds from start() until every deployment was ready. */
     readonly bootMs: number,
-    private readonly blastRadius: BlastRadius,
+    readonly blastRadius: BlastRadius,
     /** The run's own Prometheus and Alertmanager, when the target declares monitoring. */
     readonly monitoringStack: MonitoringStack | undefined,
   ) {

@@ -1,6 +1,4 @@
-// Shared setup of the Kubernetes tests: a namespace holding one Deployment "web", and the CLI run
-// as a user runs it.
-import { spawn } from "node:child_process";
+// Shared setup of the Kubernetes tests: a namespace holding one Deployment "web"; the CLI as a user runs it.
 import type { V1Deployment } from "@kubernetes/client-node";
 import { expect } from "@playwright/test";
 import type { Cluster } from "../../../helpers/platforms/kubernetes/cluster.ts";
@@ -25,12 +23,4 @@ export async function namespaceWithWeb(cluster: Cluster, namespace: string, repl
     .toBe(replicas);
 }
 
-/** Runs `gameday <args>` from the repository root with `env`; resolves with its exit code and everything it printed. */
-export async function gameday(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const cli = spawn(process.execPath, ["--import", "tsx", "bin/gameday.ts", ...args], { cwd: process.cwd(), env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  cli.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  cli.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const code = await new Promise<number | null>((resolve) => cli.once("exit", resolve));
-  return { code, output };
-}
+export { gameday } from "./cli.ts";

@@ -1,0 +1,26 @@
+// The CLI run as a user runs it, for the framework's tests.
+import { spawn } from "node:child_process";
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Both streams, interleaved as they arrived. */
+  output: string;
+}
+
+/** Runs `gameday <args>` from the repository root with `env`; resolves with its exit code and everything it printed. */
+export async function gameday(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
+  const cli = spawn(process.execPath, ["--import", "tsx", "bin/gameday.ts", ...args], { cwd: process.cwd(), env, stdio: ["ignore", "pipe", "pipe"] });
+  const result: CliResult = { code: null, stdout: "", stderr: "", output: "" };
+  cli.stdout.on("data", (d: Buffer) => {
+    result.stdout += d.toString();
+    result.output += d.toString();
+  });
+  cli.stderr.on("data", (d: Buffer) => {
+    result.stderr += d.toString();
+    result.output += d.toString();
+  });
+  result.code = await new Promise<number | null>((resolve) => cli.once("exit", resolve));
+  return result;
+}
