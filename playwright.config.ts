@@ -12,7 +12,7 @@ const REPORTS = process.env.GAMEDAY_REPORTS_DIR ?? "reports";
 /** `gameday run` prints for a person (helpers/report/gameday-reporter.ts) unless CI or --reporter playwright. */
 const HUMAN = process.env.GAMEDAY_REPORTER === "human";
 
-export default defineConfig<object, { target: Target; journeys: JourneyCatalogue<Page>; platformName: PlatformName }>({
+export default defineConfig<object, { target: Target; journeyCatalogue: JourneyCatalogue<Page>; platformName: PlatformName }>({
   testDir: "tests",
   globalSetup: "./helpers/report/clean-results.ts",
   outputDir: `${REPORTS}/test-results`,
@@ -42,7 +42,7 @@ export default defineConfig<object, { target: Target; journeys: JourneyCatalogue
     // The framework's own tests: pure logic and real components (RabbitMQ, processes), no target.
     { name: "framework", testMatch: /framework\/.*\.test\.ts$/, timeout: 120_000 },
     // Game days against the embedded Sock Shop on the local platform.
-    { name: "sock-shop", testMatch: [/sock-shop\/.*\.spec\.ts$/, /scenarios\/.*\.spec\.ts$/], timeout: 240_000, use: { target: sockShop, journeys: sockShopJourneys, platformName: "local" } },
+    { name: "sock-shop", testMatch: [/sock-shop\/.*\.spec\.ts$/, /scenarios\/.*\.spec\.ts$/], timeout: 240_000, use: { target: sockShop, journeyCatalogue: sockShopJourneys, platformName: "local" } },
     // The same scenarios with --platform kubernetes: faults through a real API server (the embedded
     // control plane, or the cluster GAMEDAY_KUBECONFIG/_CONTEXT/_NAMESPACE name); scenarios whose
     // faults the platform cannot make are skipped with the reason.
@@ -50,7 +50,7 @@ export default defineConfig<object, { target: Target; journeys: JourneyCatalogue
       name: "sock-shop-kubernetes",
       testMatch: [/scenarios\/.*\.spec\.ts$/, /kubernetes\/.*\.spec\.ts$/],
       timeout: 300_000,
-      use: { target: sockShop, journeys: sockShopJourneys, platformName: "kubernetes" },
+      use: { target: sockShop, journeyCatalogue: sockShopJourneys, platformName: "kubernetes" },
     },
   ],
 });

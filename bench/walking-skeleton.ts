@@ -120,8 +120,8 @@ if (result) {
   const flat = (steps: Step[]): Step[] => steps.flatMap((s) => [s, ...flat(s.steps ?? [])]);
   const all = flat(result.steps);
   // Journey time: the browser work (log in, then each order); waits: what the game day waits for on the system.
-  const journeys = all.filter((s) => /^(order \d+ of|steady state)/.test(s.title)).reduce((sum, s) => sum + s.duration, 0);
-  const waits = all.filter((s) => /^(after: .* drains|prove: )/.test(s.title)).reduce((sum, s) => sum + s.duration, 0);
+  const journeys = all.filter((s) => /^(journey checkout \d+\/|prepare journeys)/.test(s.title)).reduce((sum, s) => sum + s.duration, 0);
+  const waits = all.filter((s) => s.title === "after" || /^prove: /.test(s.title)).reduce((sum, s) => sum + s.duration, 0);
   row("game day wall time (test body, log in + 5 orders)", ms(result.duration), `journeys ${ms(journeys)} + waits ${ms(waits)}`, `${(result.duration / (journeys + waits)).toFixed(2)}×`);
 }
 

@@ -1,7 +1,7 @@
 // Sock Shop as a gameday target: the embedded lite services, each its own process.
 import { fileURLToPath } from "node:url";
 import type { DeploymentSpec } from "../helpers/target/target.ts";
-import type { Target } from "../helpers/target/target.ts";
+import type { Target, TargetNames } from "../helpers/target/target.ts";
 import { sockShopLoadFlows } from "./load-flows.ts";
 
 const tsxLoader = import.meta.resolve("tsx");
@@ -12,7 +12,16 @@ const SERVICES = ["catalogue", "carts", "user", "payment", "shipping", "orders",
 export type SockShopService = (typeof SERVICES)[number];
 
 export const SHIPPING_QUEUE = "shipping-task";
-export const QUEUE_CONSUMER: SockShopService = "queue-master";
+export const QUEUE_CONSUMER = "queue-master" satisfies SockShopService;
+export type SockShopJourney = "checkout" | "browse";
+
+/** Sock Shop's names as literal types, for code-first game days: `codeFirst<SockShopNames>()`. */
+export interface SockShopNames extends TargetNames {
+  deployment: SockShopService;
+  queue: typeof SHIPPING_QUEUE;
+  journey: SockShopJourney;
+  dependency: SockShopService | "rabbitmq";
+}
 
 /** The upstream images of complete-demo.yaml, which the lite services stand in for. */
 export const IMAGES: Record<SockShopService, string> = {
@@ -48,6 +57,7 @@ const EXTRA_ENV: Partial<Record<SockShopService, Record<string, string>>> = {
 
 export const sockShop: Target = {
   name: "sock-shop",
+  names: { deployments: SERVICES, queues: [SHIPPING_QUEUE] },
   entryService: "front-end",
   brokerEndpoint: "rabbitmq",
   kubernetesManifests: fileURLToPath(new URL("./k8s/sock-shop.yaml", import.meta.url)),

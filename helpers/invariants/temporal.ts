@@ -154,6 +154,15 @@ export async function eventually<T>(
   }
 }
 
+/** One read, judged at once: "the queue has 0 consumers now". A failed read fails it. */
+export async function now<T>(probe: Probe<T>, condition: Condition<T>, options: { at: string; kind?: FindingKind }): Promise<InvariantOutcome<T> & { value: T }> {
+  const sample = await read(probe);
+  if (sample.error === undefined && condition.holds(sample.value as T)) {
+    return { subject: probe.subject, expected: condition.description, samples: 1, durationMs: Date.now() - sample.at, last: sample, value: sample.value as T };
+  }
+  throw new InvariantViolation(options.kind ?? "invariant", `${probe.subject}: expected ${condition.description} at "${options.at}" (1 sample); ${lastSeen(sample)}`);
+}
+
 /** A condition from a description and a predicate. */
 export const that = <T>(description: string, holds: (value: T) => boolean): Condition<T> => ({ description, holds });
 

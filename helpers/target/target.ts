@@ -32,8 +32,22 @@ export interface TargetMonitoring {
   readonly brokerJob: string;
 }
 
+/**
+ * The names a target lets code-first game days use, as literal types: a target exports its own
+ * (e.g. `SockShopNames`) so that a misspelt deployment, queue or journey is a compile error.
+ */
+export interface TargetNames {
+  deployment: string;
+  queue: string;
+  journey: string;
+  /** What a link may lead to: a deployment, or the broker. */
+  dependency: string;
+}
+
 export interface Target {
   readonly name: string;
+  /** Its deployments and queues by name: code naming anything else fails at once, listing these. */
+  readonly names?: { readonly deployments: readonly string[]; readonly queues: readonly string[] };
   /** The deployments the local platform runs, each replica its own process. */
   localDeployments(context: LocalRunContext): DeploymentSpec[];
   /** The service a browser opens. */

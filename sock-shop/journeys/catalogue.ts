@@ -1,8 +1,9 @@
 // The journeys Sock Shop offers to scenarios, by name.
 import type { Page } from "@playwright/test";
-import type { JourneyCatalogue } from "../../helpers/target/journey.ts";
+import type { Journey, JourneyCatalogue } from "../../helpers/target/journey.ts";
 import { sockShopLoadFlows } from "../load-flows.ts";
 import { sockShopShipping } from "../shipments.ts";
+import type { SockShopJourney } from "../target.ts";
 import { DEMO_USERS, SOCKS_FOR_ORDERS } from "./data.ts";
 import { SockShop } from "./sock-shop.ts";
 
@@ -53,7 +54,7 @@ export const sockShopJourneys: JourneyCatalogue<Page> = {
         return { summary: `viewed ${sock.name}` };
       },
     },
-  },
+  } satisfies Record<SockShopJourney, Journey<Page>>,
   shipping: sockShopShipping,
   load: sockShopLoadFlows,
 };

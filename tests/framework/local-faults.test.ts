@@ -180,7 +180,7 @@ test("broken-build with Recreate (queue-master): the consumer crash-loops and th
   const ledger = ledgerFor(testInfo);
   const since = Date.now();
   const fault = await createFault({ kind: "broken-build", deployment: QUEUE_CONSUMER, image: BROKEN_IMAGES["queue-master"] }).inject({ platform, ledger, runId: "broken" });
-  expect(fault.original).toEqual({ deployment: "queue-master", image: "weaveworksdemos/queue-master:0.3.1" });
+  expect(fault.original).toEqual({ deployment: "queue-master", image: "weaveworksdemos/queue-master:0.3.1", replicas: 1 });
   expect(await fault.proveEffect()).toMatch(
     /^deployment queue-master on weaveworksdemos\/queue-master:0\.3\.1-broken: 0 ready, \d+ restarts, crash-looping (true|false); still serving: nothing$/,
   );

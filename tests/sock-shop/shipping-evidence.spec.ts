@@ -30,13 +30,14 @@ test("queue-master as the upstream image: the headline game day passes on its lo
   queues,
   chaos,
   timeline,
-  journeys,
+  journeyCatalogue,
+  target,
 }) => {
   const shipments = await fetch(`${platform.endpoint(QUEUE_CONSUMER)}/shipments`);
   expect(shipments.status, "queue-master runs without the /shipments extension").toBe(404);
   const started = Date.now();
 
-  await runScenario(headline(), { page, platform, queues, chaos, timeline, journeys });
+  await runScenario(headline(), { page, platform, queues, chaos, timeline, target, journeyCatalogue });
 
   expect(evidenceAttached()).toMatch(
     new RegExp(
@@ -55,14 +56,15 @@ test("negative control: with recovery skipped, the reconciliation on log lines f
   queues,
   chaos,
   timeline,
-  journeys,
+  journeyCatalogue,
+  target,
 }) => {
   const loaded = headline();
   // Only the reconciliation after the (skipped) recovery: the drain gate would fail first otherwise.
   const after = loaded.scenario.after.filter((spec) => spec.probe.kind === "reconciliation").map((spec) => (spec.mode === "eventually" ? { ...spec, within: 3_000 } : spec));
   expect(after).toHaveLength(1);
   const scenario = { ...loaded.scenario, recover: { ...loaded.scenario.recover, revert: false }, after };
-  const fixtures: ScenarioFixtures = { page, platform, queues, chaos, timeline, journeys };
+  const fixtures: ScenarioFixtures = { page, platform, queues, chaos, timeline, target, journeyCatalogue };
   const failure = await runScenario({ ...loaded, scenario }, fixtures).then(
     () => undefined,
     (error: unknown) => error,
@@ -80,11 +82,12 @@ test("the broker's counters of shipping-task: with only the queue declared, the 
   queues,
   chaos,
   timeline,
-  journeys,
+  journeyCatalogue,
+  target,
 }) => {
   // The same journeys; their evidence of shipping narrowed to what any RabbitMQ with a management API shows.
-  const countersOnly = { ...journeys, shipping: { queue: SHIPPING_QUEUE } };
-  await runScenario(headline(), { page, platform, queues, chaos, timeline, journeys: countersOnly });
+  const countersOnly = { ...journeyCatalogue, shipping: { queue: SHIPPING_QUEUE } };
+  await runScenario(headline(), { page, platform, queues, chaos, timeline, target, journeyCatalogue: countersOnly });
   expect(evidenceAttached()).toMatch(
     /^chosen: broker counters of queue shipping-task \(counts only\): baseline published \d+, delivered \d+, acknowledged \d+, redelivered \d+ \(unchanged for 6\.00 s\)$/,
   );
