@@ -138,6 +138,34 @@ function checkSomethingToWatch(during: Record<string, unknown>, faults: unknown)
   );
 }
 
+/** A gate on a key time the scenario never measures could never pass: refused before the run. */
+function checkGates(document: Record<string, unknown>): Finding[] {
+  const gates = document.gates;
+  if (!isRecord(gates)) return [];
+  const detect = Array.isArray(document.detect) ? document.detect.filter(isRecord) : [];
+  const after = Array.isArray(document.after) ? document.after.filter(isRecord) : [];
+  const queueDepthAfter = after.some((spec) => probeKind(spec.probe) === "queue" && isRecord(spec.expect) && "depth" in spec.expect);
+  const measures: Record<string, { measured: boolean; needs: string }> = {
+    detect: { measured: detect.some((d) => d.fires !== undefined), needs: "a detect: expectation with fires: { within }" },
+    notify: { measured: detect.some((d) => d.fires !== undefined), needs: "a detect: expectation with fires: { within }" },
+    resolve: { measured: detect.some((d) => d.resolves !== undefined), needs: "a detect: expectation with resolves: { within }" },
+    recover: { measured: after.length > 0, needs: "after: checks" },
+    drain: { measured: queueDepthAfter, needs: "an after: check of a queue's depth" },
+  };
+  const findings: Finding[] = [];
+  for (const [what, { measured, needs }] of Object.entries(measures)) {
+    if (gates[what] === undefined || measured) continue;
+    findings.push({
+      path: ["gates", what],
+      at: "key",
+      code: "gate_never_measured",
+      message: `time to ${what} is never measured in this scenario, so its gate could never pass`,
+      fix: `add ${needs}, or remove gates.${what}`,
+    });
+  }
+  return findings;
+}
+
 /** Every semantic problem in a (substituted) scenario document. */
 export function semanticChecks(document: unknown): Finding[] {
   if (!isRecord(document)) return [];
@@ -149,6 +177,7 @@ export function semanticChecks(document: unknown): Finding[] {
     ...checkInvariants(document.proof, ["proof"], "proof"),
     ...checkInvariants(during.invariants, ["during", "invariants"], undefined),
     ...checkInvariants(document.after, ["after"], "after"),
+    ...checkGates(document),
   ];
   for (const finding of loadFindings(during.load)) findings.push({ ...finding, path: ["during", "load", ...finding.path] });
   return findings;

@@ -138,6 +138,22 @@ export const ScenarioSpec = z.strictObject({
    * (and says so), and fails when the system unexpectedly held.
    */
   "expect-finding": FindingKind.optional(),
+  /** Gates on numbers: bounds on the key times, and how far they may regress from earlier runs. */
+  gates: z
+    .strictObject({
+      detect: Duration.optional().describe("most time from the proven fault to the alert firing"),
+      notify: Duration.optional().describe("most time from the proven fault to the notification"),
+      recover: Duration.optional().describe("most time from the revert to every after-check holding"),
+      drain: Duration.optional().describe("most time from the revert to the queue drained"),
+      resolve: Duration.optional().describe("most time from the revert to the alert resolved"),
+      regression: z
+        .strictObject({
+          tolerance: z.number().min(0).max(1000).describe("percent above the median of earlier runs a key time may be"),
+          runs: z.int().min(1).max(50).default(5).describe("how many earlier runs of this scenario (reports/history/) the median is over"),
+        })
+        .optional(),
+    })
+    .optional(),
   report: z
     .strictObject({ timeline: z.array(ProbeSpec).default([]) })
     .default({ timeline: [] }),

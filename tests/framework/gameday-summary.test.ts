@@ -74,7 +74,7 @@ test("a passing game day prints its phases and checks, the verdict, the key time
   }
   expect(out.some((l) => /^ {6}✓ eventually: queue shipping-task consumers = 1 and depth = 0 within 30\.0 s {3}\d+(\.\d)? (ms|s)$/.test(l))).toBe(true);
   expect(out.some((l) => /^ {6}✓ eventually: queue shipping-task the backlog drains within 30\.0 s {3}/.test(l))).toBe(true);
-  expect(out.some((l) => /^ {6}✓ revert: scale deployment queue-master to 0 {3}/.test(l))).toBe(true);
+  expect(out.some((l) => /^ {6,8}✓ revert: scale deployment queue-master to 0 {3}/.test(l))).toBe(true);
   expect(out.some((l) => /^✓ queue-consumer-outage passed in \d/.test(l))).toBe(true);
   expect(out).toContain("gameday verdict: passed (1 passed, 0 failed)");
   expect(out.some((l) => /^ {2}queue-consumer-outage: monitoring noticed in .*; recovered in .*; drained in /.test(l))).toBe(true);
