@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs before `npm run gameday` and `npm test` (npm's pre-scripts), so a fresh clone works with the
 // README's two commands: installs the npm dependencies if missing, and Debian's chromium,
-// rabbitmq-server, prometheus and prometheus-alertmanager if missing (as root; otherwise it prints the
+// rabbitmq-server, prometheus and prometheus-alertmanager (and tmux for the tests) if missing (as root; otherwise it prints the
 // command to run). Plain JS: it must work before anything is installed.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -18,6 +18,8 @@ const debian = [
   // The run's own detection stack (helpers/monitoring); the packaged services are never used.
   ["/usr/bin/prometheus", "prometheus"],
   ["/usr/bin/prometheus-alertmanager", "prometheus-alertmanager"],
+  // Only the tests: they drive a real terminal (Ctrl-C to the process group, facilitated runs).
+  ...(process.argv.includes("--tmux") ? [["/usr/bin/tmux", "tmux"]] : []),
 ].filter(([file]) => !fs.existsSync(file)).map(([, pkg]) => pkg);
 const chromiumOverride = process.env.GAMEDAY_CHROMIUM && fs.existsSync(process.env.GAMEDAY_CHROMIUM);
 const rabbitOverride = process.env.RABBITMQ_URL || process.env.GAMEDAY_RABBITMQ_SERVER;
