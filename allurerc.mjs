@@ -17,6 +17,7 @@ export default defineConfig({
       traceRegex: anywhere("(HarnessError|FaultNotEffective|EnvironmentNotReady|QueueMissing)"),
       matchedStatuses: ["failed", "broken"],
     },
+    { name: "Finding (exit 1): aborted (an abort condition or the kill switch)", messageRegex: anywhere("\\[aborted\\]"), matchedStatuses: ["failed", "broken"] },
     { name: "Finding (exit 1): recovery", messageRegex: anywhere("\\[recovery\\]"), matchedStatuses: ["failed", "broken"] },
     { name: "Finding (exit 1): backend invariant", messageRegex: anywhere("\\[invariant\\]"), matchedStatuses: ["failed", "broken"] },
     { name: "Finding (exit 1): detection", messageRegex: anywhere("\\[detection\\]"), matchedStatuses: ["failed", "broken"] },

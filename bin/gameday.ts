@@ -4,6 +4,7 @@
 // This file only dispatches: each command parses its own options in bin/commands/<command>.ts.
 import { ScenarioError } from "../helpers/core/errors.ts";
 import { EXIT_CODES } from "../helpers/report/verdict.ts";
+import { abort } from "./commands/abort.ts";
 import { down } from "./commands/down.ts";
 import { merge } from "./commands/merge.ts";
 import { plan } from "./commands/plan.ts";
@@ -43,6 +44,9 @@ const USAGE = `usage: gameday <command> [options]
                          kubernetes, on an embedded cluster, printing how to drive it with kubectl and
                          how to run a game day against it as against your own cluster
   down                   stop what crashed runs left behind (private RabbitMQ nodes, embedded control planes)
+  abort                  the kill switch: every game day running on this machine reverts at once and ends as aborted
+        --reason <text>    said in the verdict   --target <name>   only game days on this target
+        --namespace <ns> (+ --kubeconfig, --context)   also annotate that namespace's lock Lease (stops a run on any machine)
 
 run -- <args>: <args> go to Playwright as they are (e.g. -- --headed)
 exit codes: 0 passed · 1 finding · 2 invalid input · 3 harness error`;
@@ -56,6 +60,7 @@ const COMMANDS = new Map<string, (args: string[]) => Promise<number>>([
   ["merge", merge],
   ["up", up],
   ["down", down],
+  ["abort", abort],
 ]);
 
 async function main([command, ...args]: string[]): Promise<number> {

@@ -4,3 +4,4 @@
 export const kubernetesCluster = () => import("../helpers/platforms/kubernetes/cluster.ts");
 export const kubernetesRestore = () => import("../helpers/platforms/kubernetes/restore.ts");
 export const kubernetesEmbedded = () => import("../helpers/platforms/kubernetes/embedded.ts");
+export const kubernetesSafety = () => import("../helpers/platforms/kubernetes/safety.ts");

@@ -21,7 +21,7 @@ export class EnvironmentNotReady extends HarnessError {
   override name = "EnvironmentNotReady";
 }
 
-export type FindingKind = "resilience" | "invariant" | "recovery" | "detection";
+export type FindingKind = "resilience" | "invariant" | "recovery" | "detection" | "aborted";
 
 /** The system under test failed the game day: this is the finding. Exit 1. */
 export class InvariantViolation extends Error {

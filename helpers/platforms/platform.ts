@@ -1,5 +1,6 @@
 // The Platform interface: where a target runs. Faults and probes speak to it in intents
 // (scale, status, logs, events), never in a platform's own commands.
+import type { RemoteKillSwitch } from "./kill-switch.ts";
 import type { Monitoring } from "../monitoring/monitoring.ts";
 import type { BlastRadius } from "./blast-radius.ts";
 
@@ -154,5 +155,7 @@ export interface Platform extends AsyncDisposable, PlatformMutations {
   endpoint(service: string): string;
   /** The target's monitoring, when the run has one (embedded, or --prometheus). */
   readonly monitoring?: Monitoring | undefined;
+  /** A kill switch beyond this machine's abort file, when the platform has one (see kill-switch.ts). */
+  readonly killSwitch?: RemoteKillSwitch | undefined;
   dispose(): Promise<void>;
 }

@@ -177,6 +177,7 @@ export function semanticChecks(document: unknown): Finding[] {
     ...checkInvariants(document.proof, ["proof"], "proof"),
     ...checkInvariants(during.invariants, ["during", "invariants"], undefined),
     ...checkInvariants(document.after, ["after"], "after"),
+    ...checkInvariants(document["abort-when"], ["abort-when"], undefined),
     ...checkGates(document),
   ];
   for (const finding of loadFindings(during.load)) findings.push({ ...finding, path: ["during", "load", ...finding.path] });

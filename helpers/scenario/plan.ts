@@ -7,7 +7,7 @@ import type { Target } from "../target/target.ts";
 import { expectation } from "./expectation.ts";
 import type { LoadedScenario } from "./loader.ts";
 import { probeSubject } from "../probes/catalogue.ts";
-import type { FaultSpec, InvariantSpec } from "./schema.ts";
+import type { AbortWhenSpec, FaultSpec, InvariantSpec } from "./schema.ts";
 
 function invariant(spec: InvariantSpec): string {
   const condition = spec.description ?? expectation(spec.expect, () => ({ ordersPlaced: NaN, journeysCompleted: NaN })).description.replace(/ \(now NaN\)/g, "");
@@ -15,6 +15,11 @@ function invariant(spec: InvariantSpec): string {
   return `${spec.mode}: ${probeSubject(spec.probe)}: ${condition}${timing}`;
 }
 
+/** The words of one abort condition, as the runner and the plan print it. */
+export function abortWhen(spec: AbortWhenSpec): string {
+  const condition = spec.description ?? expectation(spec.expect, () => ({ ordersPlaced: NaN, journeysCompleted: NaN })).description.replace(/ \(now NaN\)/g, "");
+  return `${probeSubject(spec.probe)}: ${condition}${spec.for > 0 ? ` for ${formatMs(spec.for)}` : ""}`;
+}
 
 /** The original state a fault will replace, as far as the target's definition tells before a run. */
 function before(spec: FaultSpec, target: Target | undefined): string {
@@ -51,6 +56,7 @@ export function formatPlan(
   for (const spec of s.proof) add("", `proof, ${invariant(spec)}   (failing: fault not effective, exit 3)`);
   for (const j of s.during.journeys) add("during", `journey ${j.journey} × ${j.count}${j.user ? ` as ${j.user}` : ""}${j.mustSucceed ? "" : " (failures tolerated)"}`);
   for (const spec of s.during.invariants) add(s.during.journeys.length === 0 ? "during" : "", invariant(spec));
+  s["abort-when"].forEach((spec, i) => add(i === 0 ? "abort when" : "", `${abortWhen(spec)}: revert every fault at once, end as aborted (a finding, exit 1)`));
   add("recover", s.recover.revert ? "revert every fault, newest first" : "no revert here (recover.revert: false); teardown still reverts");
   if (s.recover.settle > 0) add("", `settle ${formatMs(s.recover.settle)}`);
   s.after.forEach((spec, i) => add(i === 0 ? "after" : "", invariant(spec)));

@@ -55,6 +55,13 @@ export const InvariantSpec = z.discriminatedUnion("mode", [
 ]);
 export type InvariantSpec = z.output<typeof InvariantSpec>;
 
+// ---- abort conditions: watched from the first fault to the last check ------------------------------
+
+export const AbortWhenSpec = z
+  .strictObject({ ...Check, for: Duration.default(0).describe("how long the condition must hold at every sample before the game day aborts") })
+  .describe("a condition that, once it holds (for `for`), reverts every fault at once and ends the game day as aborted (a finding, exit 1)");
+export type AbortWhenSpec = z.output<typeof AbortWhenSpec>;
+
 // ---- detection: what the target's monitoring must (or must not) do ---------------------------------
 
 export const DetectSpec = z
@@ -75,7 +82,7 @@ export const DetectSpec = z
   .describe("an alert of the target's monitoring that must fire (within T of the fault, and resolve within T of the revert) or never fire");
 export type DetectSpec = z.output<typeof DetectSpec>;
 
-export const FindingKind = z.enum(["resilience", "invariant", "recovery", "detection"]);
+export const FindingKind = z.enum(["resilience", "invariant", "recovery", "detection", "aborted"]);
 
 // ---- journeys and load -------------------------------------------------------------------------
 
@@ -128,6 +135,8 @@ export const ScenarioSpec = z.strictObject({
       invariants: z.array(InvariantSpec).default([]),
     })
     .default({ journeys: [], invariants: [] }),
+  /** Stop conditions: the game day reverts at once and ends as aborted when one holds (AWS FIS stop conditions). */
+  "abort-when": z.array(AbortWhenSpec).default([]),
   recover: z.strictObject({ revert: z.boolean().default(true), settle: Duration.default(0) }).default({ revert: true, settle: 0 }),
   after: z.array(InvariantSpec).default([]),
   detect: z.array(DetectSpec).default([]),

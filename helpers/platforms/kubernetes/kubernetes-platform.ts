@@ -23,7 +23,8 @@ import { apiMessage, call, connectCluster, isAlreadyExists, isNotFound, mergePat
 import { applyPatch, envAsSeen, envMutation, fieldRecord, imagesMutation, recordedField, replicasMutation, unschedulableMutation, type Field, type Mutation, type Recorded } from "./mutations.ts";
 import { forgetRestored, mergeOriginal, MANAGED_BY_LABEL, originalPatch, readOriginal, RUN_LABEL, type OriginalState } from "./original-state.ts";
 import { DEFAULT_BLAST_RADIUS, replicasWithinBlastRadius, type BlastRadius } from "../blast-radius.ts";
-import { NamespaceLease } from "./safety.ts";
+import { leaseKillSwitch, NamespaceLease } from "./safety.ts";
+import type { RemoteKillSwitch } from "../kill-switch.ts";
 import { assertNamespaceAllowed, KUBERNETES_CAPABILITIES, type ClusterSettings } from "./settings.ts";
 
 export interface KubernetesPlatformOptions {
@@ -88,6 +89,8 @@ export class KubernetesPlatform implements Platform {
   private disposed?: Promise<void>;
 
   readonly monitoring: Monitoring | undefined;
+  /** The Lease annotation `gameday abort --platform kubernetes` (or kubectl) sets. */
+  readonly killSwitch: RemoteKillSwitch;
 
   private constructor(
     readonly cluster: Cluster,
@@ -96,6 +99,7 @@ export class KubernetesPlatform implements Platform {
     private readonly lease: NamespaceLease,
   ) {
     this.monitoring = options.monitoring;
+    this.killSwitch = leaseKillSwitch(cluster, namespace);
     this.scope = { server: cluster.server, context: cluster.context, kubeconfig: cluster.source, namespace, ...(options.ephemeral ? { ephemeral: "true" } : {}) };
   }
 

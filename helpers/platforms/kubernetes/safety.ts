@@ -2,7 +2,8 @@
 // once. (Which namespaces may be touched: settings.ts; how many replicas: ../blast-radius.ts.)
 import { V1MicroTime, type V1Lease } from "@kubernetes/client-node";
 import { HarnessError } from "../../core/errors.ts";
-import { apiMessage, isConflict, isNotFound, type Cluster } from "./cluster.ts";
+import type { RemoteKillSwitch } from "../kill-switch.ts";
+import { apiMessage, isConflict, isNotFound, mergePatch, type Cluster } from "./cluster.ts";
 
 export const LEASE_NAME = "gameday-lock";
 
@@ -150,4 +151,38 @@ export class NamespaceLease implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.release();
   }
+}
+
+/** The annotation on the lock Lease that asks the game day holding it to revert at once and end. */
+export const ABORT_ANNOTATION = "gameday.dev/abort";
+
+/**
+ * The namespace's kill switch: `kubectl annotate lease gameday-lock -n NS gameday.dev/abort="reason"`
+ * (or `gameday abort --platform kubernetes`) stops the game day holding the lock. The annotation goes
+ * with the Lease: a new run takes a fresh one, so an old request never stops it.
+ */
+export function leaseKillSwitch(cluster: Cluster, namespace: string): RemoteKillSwitch {
+  return {
+    where: `Lease ${LEASE_NAME} in namespace ${namespace} (annotation ${ABORT_ANNOTATION})`,
+    async requested() {
+      try {
+        const lease = await cluster.coordination.readNamespacedLease({ name: LEASE_NAME, namespace });
+        return lease.metadata?.annotations?.[ABORT_ANNOTATION];
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+    async request(reason) {
+      try {
+        await cluster.coordination.patchNamespacedLease(
+          { name: LEASE_NAME, namespace, body: { metadata: { annotations: { [ABORT_ANNOTATION]: reason } } } },
+          mergePatch,
+        );
+      } catch (error) {
+        if (isNotFound(error)) throw new HarnessError(`no game day holds namespace ${namespace}: there is no Lease ${LEASE_NAME} to annotate`);
+        throw new HarnessError(`cannot set the kill switch on ${namespace}: ${apiMessage(error)}`, { cause: error });
+      }
+    },
+  };
 }
