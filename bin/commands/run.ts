@@ -19,6 +19,7 @@ import { CLUSTER_OPTIONS, clusterEnvOf, MONITORING_OPTIONS, monitoringEnvOf, par
 import { REPORTS, ROOT } from "../paths.ts";
 import { platformFor, PROJECTS } from "../platforms.ts";
 import { TARGETS, targetLoadFlows, targetRuleFiles } from "../targets.ts";
+import { handleInterrupts, interruptName, openFaults, signalGroup } from "../interrupts.ts";
 import { buildReport } from "./report.ts";
 import { REPORTER_OPTION, reporterEnv, summaryLines } from "./run-output.ts";
 
@@ -42,15 +43,44 @@ function scenarioFiles(files: string[]): string[] {
   return files.length > 0 ? files.map((f) => path.resolve(f)) : scenarioFilesIn(path.join(ROOT, "scenarios"));
 }
 
-function playwright(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+interface PlaywrightRun {
+  exit: Promise<number>;
+  /** The signal that interrupted the run, if one did. */
+  interrupted: () => NodeJS.Signals | undefined;
+}
+
+function playwright(args: string[], env: NodeJS.ProcessEnv): PlaywrightRun {
   const cli = path.join(ROOT, "node_modules", "@playwright", "test", "cli.js");
-  const child = spawn(process.execPath, [cli, "test", ...args], { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
-  // Playwright's graceful stop is SIGINT: it runs fixture teardown (the reverts). Ctrl-C already
-  // reaches it through the terminal's process group (a second SIGINT would make it skip teardown),
-  // so this process only waits; a SIGTERM sent to this process alone is passed on as one SIGINT.
-  process.on("SIGINT", () => undefined);
-  process.once("SIGTERM", () => child.kill("SIGINT"));
-  return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? EXIT_CODES["harness error"])));
+  // Its own process group: a terminal's Ctrl-C reaches this process only, and this process decides
+  // what Playwright gets: exactly one SIGINT to runner and workers (its graceful stop: journeys stop,
+  // fixture teardown reverts the faults, then stops the stack), however the interrupt was sent.
+  const child = spawn(process.execPath, [cli, "test", ...args], { cwd: ROOT, stdio: "inherit", detached: true, env: { ...process.env, ...env } });
+  const interrupts = handleInterrupts(
+    (signal) => {
+      console.error(`\ngameday: ${interruptName(signal)}: interrupted; stopping the journeys, reverting the faults, then stopping the stack (${interruptName(signal)} again exits at once)`);
+      signalGroup(child.pid, "SIGINT");
+    },
+    (signal) => {
+      // At once: no teardown. Replicas and the browser die with their pipes; the ledger stays open.
+      signalGroup(child.pid, "SIGKILL");
+      const open = openFaults();
+      console.error(
+        `gameday: ${interruptName(signal)} again: exited at once, without finishing the reverts. ` +
+          (open.length > 0 ? `Still applied, by the ledger: ${open.join("; ")}. ` : "The ledger holds no applied fault. ") +
+          "`npx tsx bin/gameday.ts restore` reverts what is left and stops the processes the run started.",
+      );
+      process.exit(EXIT_CODES["harness error"]);
+    },
+  );
+  const exit = new Promise<number>((resolve) =>
+    child.on("exit", (code) => {
+      interrupts.dispose();
+      // A straggler of the group (none expected): the run owns it, so it does not outlive the run.
+      signalGroup(child.pid, "SIGKILL");
+      resolve(code ?? EXIT_CODES["harness error"]);
+    }),
+  );
+  return { exit, interrupted: () => interrupts.signal };
 }
 
 /** What `gameday merge` compares to tell the shards of one run from others. */
@@ -147,7 +177,11 @@ export async function run(args: string[]): Promise<number> {
   // A shard takes its share of the scenarios, not of the files (they all live in one spec file), and
   // runs them one after the other in one worker, as an unsharded run does.
   const sharding = values.shard ? [`--shard=${values.shard}`, "--fully-parallel", "--workers=1"] : [];
-  const playwrightExit = await playwright([`--project=${PROJECTS[platform]}`, "tests/scenarios/scenarios.spec.ts", ...sharding, ...passthrough], env);
+  const started = performance.now();
+  const runner = playwright([`--project=${PROJECTS[platform]}`, "tests/scenarios/scenarios.spec.ts", ...sharding, ...passthrough], env);
+  const playwrightExit = await runner.exit;
+  const interrupted = runner.interrupted();
+  if (interrupted) return reportInterrupt(interrupted, performance.now() - started);
   const verdict = readVerdict();
   let reportPath = "(not built)";
   try {
@@ -163,4 +197,14 @@ ${summaryLines(REPORTS).join("\n")}
   if (!verdict) return EXIT_CODES["harness error"];
   if (playwrightExit !== 0 && verdict.exitCode === 0) return EXIT_CODES["harness error"];
   return verdict.exitCode;
+}
+
+/** An interrupted run has no verdict on the system: it says what it left, and the way to repair it. */
+function reportInterrupt(signal: NodeJS.Signals, afterMs: number): number {
+  const open = openFaults();
+  console.log(`
+gameday verdict: interrupted (${interruptName(signal)}, after ${formatMs(afterMs)}; not a verdict on the system)
+  ${open.length === 0 ? "faults: every fault was reverted; the stack is stopped" : `still applied, by the ledger: ${open.join("; ")}: \`npx tsx bin/gameday.ts restore\` reverts them`}
+  results so far: ${path.relative(process.cwd(), path.join(REPORTS, "allure-results"))} (\`gameday report\` builds the HTML report)`);
+  return EXIT_CODES["harness error"];
 }

@@ -6,6 +6,7 @@ import { stateDir } from "../../helpers/core/leftovers.ts";
 import { CLUSTER_ENV } from "../../helpers/platforms/kubernetes/settings.ts";
 import { LocalPlatform } from "../../helpers/platforms/local/local-platform.ts";
 import { EXIT_CODES } from "../../helpers/report/verdict.ts";
+import { handleInterrupts, interruptName } from "../interrupts.ts";
 import { kubernetesEmbedded } from "../kubernetes.ts";
 import { parseCommandLine, PLATFORM_OPTION, platformOf } from "../options.ts";
 import { TARGETS } from "../targets.ts";
@@ -19,6 +20,14 @@ export async function up(args: string[]): Promise<number> {
   const workDir = path.join(stateDir(), "runs");
   const log = (line: string): void => console.log(line);
   const started = performance.now();
+  // From the start: an interrupt while the stack starts stops it once it is up (or as it fails).
+  const interrupts = handleInterrupts(
+    (signal) => console.log(`\n${interruptName(signal)}: stopping the Sock Shop (${interruptName(signal)} again exits at once)`),
+    (signal) => {
+      console.log(`${interruptName(signal)} again: exited at once; \`npx tsx bin/gameday.ts down\` stops what is left (broker node, monitoring, control plane)`);
+      process.exit(EXIT_CODES["harness error"]);
+    },
+  );
   let stop: () => Promise<void>;
   if (platform === "kubernetes") {
     // A cluster to look at and to run game days against, as if it were your own: no lock is held.
@@ -55,11 +64,9 @@ export async function up(args: string[]): Promise<number> {
   }
   console.log(`  logs:   ${path.relative(process.cwd(), path.join(workDir, runId, "logs"))}/`);
   console.log("Ctrl-C stops everything.");
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  await interrupts.first;
   await stop();
+  interrupts.dispose();
   console.log("stopped");
   return 0;
 }

@@ -224,7 +224,9 @@ export class LocalControlPlane implements AsyncDisposable {
     delete env.KUBECONFIG; // each component gets --kubeconfig; an inherited one must not leak in
     let child: ChildProcess;
     try {
-      child = spawn(path.join(this.layout.binDir, component), args, { cwd: this.layout.workDir, env, stdio: ["ignore", output, output] });
+      // Its own process group: a terminal's Ctrl-C must not stop the API server before the run has
+      // reverted its faults through it; the run stops the components afterwards (or the sweep does).
+      child = spawn(path.join(this.layout.binDir, component), args, { cwd: this.layout.workDir, env, detached: true, stdio: ["ignore", output, output] });
     } finally {
       fs.closeSync(output);
     }

@@ -133,8 +133,9 @@ export class ReplicaController {
     const env = this.options.environment(d, replica);
     if (replica.port) env.PORT = String(replica.port);
     const args = imageVariant(d, replica.image)?.args ?? d.spec.args;
-    // stdin stays a pipe from us: when this process dies, the replica sees EOF and exits.
-    const child = spawn(d.spec.command, args, { cwd: this.options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    // stdin stays a pipe from us: when this process dies, the replica sees EOF and exits. Its own
+    // process group: a terminal's Ctrl-C reaches the run, which stops replicas after the reverts.
+    const child = spawn(d.spec.command, args, { cwd: this.options.cwd, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
     replica.child = child;
     replica.state = "starting";
     replica.startedAt = Date.now();
