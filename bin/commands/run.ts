@@ -21,6 +21,7 @@ import { platformFor, PROJECTS } from "../platforms.ts";
 import { TARGETS, targetLoadFlows, targetRuleFiles } from "../targets.ts";
 import { buildReport } from "./report.ts";
 import { REPORTER_OPTION, reporterEnv, summaryLines } from "./run-output.ts";
+import { facilitationRefusal, RunSession, SESSION_OPTIONS } from "./run-session.ts";
 
 const RUN = {
   command: "run",
@@ -33,6 +34,7 @@ const RUN = {
     ...CLUSTER_OPTIONS,
     ...MONITORING_OPTIONS,
     ...REPORTER_OPTION,
+    ...SESSION_OPTIONS,
   },
   positionals: "files",
   passthrough: true,
@@ -42,9 +44,10 @@ function scenarioFiles(files: string[]): string[] {
   return files.length > 0 ? files.map((f) => path.resolve(f)) : scenarioFilesIn(path.join(ROOT, "scenarios"));
 }
 
-function playwright(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function playwright(args: string[], env: NodeJS.ProcessEnv, session?: RunSession): Promise<number> {
   const cli = path.join(ROOT, "node_modules", "@playwright", "test", "cli.js");
-  const child = spawn(process.execPath, [cli, "test", ...args], { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [cli, "test", ...args], { cwd: ROOT, stdio: [session?.stdin ?? "inherit", "inherit", "inherit"], env: { ...process.env, ...env } });
+  session?.started(child);
   // Playwright's graceful stop is SIGINT: it runs fixture teardown (the reverts). Ctrl-C already
   // reaches it through the terminal's process group (a second SIGINT would make it skip teardown),
   // so this process only waits; a SIGTERM sent to this process alone is passed on as one SIGINT.
@@ -87,6 +90,11 @@ function keyTimeLines(verdict: VerdictFile): string[] {
 
 export async function run(args: string[]): Promise<number> {
   const { values, files: named, passthrough } = parseCommandLine(RUN, args);
+  // A facilitated run needs a person at a terminal: refused before anything else, so CI never waits on it.
+  if (values.facilitate && !process.stdin.isTTY) {
+    console.error(`gameday: ${facilitationRefusal(false, 1) ?? ""}`);
+    return EXIT_CODES["invalid input"];
+  }
   const cluster = clusterEnvOf(values);
   // Refuse bad cluster settings here, before any worker starts (exit 2, nothing touched).
   const clusterSettings = clusterSettingsFromEnv({ ...process.env, ...cluster });
@@ -119,6 +127,11 @@ export async function run(args: string[]): Promise<number> {
     console.error(`gameday: refused: ${refused.map((s) => `${s.scenario.name} targets ${s.scenario.target}`).join("; ")}, which GAMEDAY_ALLOWED_TARGETS (${allowed?.join(", ")}) does not allow`);
     return EXIT_CODES["invalid input"];
   }
+  const refusal = values.facilitate ? facilitationRefusal(true, selected.length) : undefined;
+  if (refusal) {
+    console.error(`gameday: ${refusal}`);
+    return EXIT_CODES["invalid input"];
+  }
   const { platform, from } = platformFor(selected, platformOf(values.platform), cluster);
   if (from === "scenarios" && platform !== "local") console.log(`gameday: platform ${platform}, as the scenarios declare (--platform overrides it)`);
   if (platform === "kubernetes" && namesACluster(clusterSettings)) {
@@ -135,7 +148,12 @@ export async function run(args: string[]): Promise<number> {
     console.log("gameday: no cluster named (--kubeconfig, --context, --namespace): using the embedded Kubernetes control plane");
     await controlPlaneBinDir({ log: (line) => console.log(line) });
   }
+  // --live, --facilitate: the run channel; a facilitator may decline the plan here (nothing started).
+  const [first] = selected;
+  const session = (values.live || values.facilitate) && first ? await RunSession.start({ loaded: first, platform, live: values.live === true, facilitate: values.facilitate === true, reportsDir: REPORTS }) : undefined;
+  if (values.facilitate && !session) return EXIT_CODES["invalid input"];
   const env = {
+    ...session?.env,
     GAMEDAY_SUITE: JSON.stringify(suiteOf(selected, platform, variables)),
     GAMEDAY_PROGRESS: "1",
     ...reporterEnv(values.reporter),
@@ -147,7 +165,8 @@ export async function run(args: string[]): Promise<number> {
   // A shard takes its share of the scenarios, not of the files (they all live in one spec file), and
   // runs them one after the other in one worker, as an unsharded run does.
   const sharding = values.shard ? [`--shard=${values.shard}`, "--fully-parallel", "--workers=1"] : [];
-  const playwrightExit = await playwright([`--project=${PROJECTS[platform]}`, "tests/scenarios/scenarios.spec.ts", ...sharding, ...passthrough], env);
+  const playwrightExit = await playwright([`--project=${PROJECTS[platform]}`, "tests/scenarios/scenarios.spec.ts", ...sharding, ...(session?.playwrightArgs ?? []), ...passthrough], env, session);
+  const closing = await session?.finish();
   const verdict = readVerdict();
   let reportPath = "(not built)";
   try {
@@ -160,6 +179,10 @@ gameday ${verdict ? `verdict: ${verdict.verdict} (${verdict.passed} passed, ${ve
 ${summaryLines(REPORTS).join("\n")}
   report: ${reportPath}   (one file; open it in a browser)
   junit:  ${path.relative(process.cwd(), path.join(REPORTS, "junit", "results.xml"))}${values.shard ? `\n  shard ${values.shard}: one verdict for the run with gameday merge <each shard's reports directory>` : ""}`);
+  if (closing?.exitCode !== undefined) {
+    console.log(closing.lines.join("\n"));
+    return closing.exitCode;
+  }
   if (!verdict) return EXIT_CODES["harness error"];
   if (playwrightExit !== 0 && verdict.exitCode === 0) return EXIT_CODES["harness error"];
   return verdict.exitCode;
