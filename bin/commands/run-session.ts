@@ -155,18 +155,18 @@ export class RunSession {
     this.child = child;
   }
 
-  /** Closes the channel and the terminal; for an aborted run, the lines that say so and its exit code. */
-  async finish(): Promise<{ lines: string[]; exitCode: number | undefined }> {
+  /** Closes the channel and the terminal; for an aborted run, the verdict line that says so and its exit code. */
+  async finish(): Promise<{ verdictLine?: string; exitCode?: number }> {
     this.ended = true;
     this.terminal?.close();
     await this.server.close();
     const aborted = this.record?.aborted;
-    if (!aborted) return { lines: [], exitCode: undefined };
+    if (!aborted) return {};
     const outstanding = new Ledger(path.join(stateDir(), "ledger.jsonl")).outstanding();
     if (outstanding.length > 0) {
-      return { lines: [`gameday verdict: aborted by the facilitator during ${aborted.during}, and ${outstanding.length} fault(s) are still applied: run gameday restore`], exitCode: 3 };
+      return { verdictLine: `gameday verdict: aborted by the facilitator during ${aborted.during}, and ${outstanding.length} fault(s) are still applied: run gameday restore`, exitCode: 3 };
     }
-    return { lines: [`gameday verdict: aborted by the facilitator during ${aborted.during}; every fault was reverted (the ledger has none outstanding)`], exitCode: 1 };
+    return { verdictLine: `gameday verdict: aborted by the facilitator during ${aborted.during}; every fault was reverted (the ledger has none outstanding)`, exitCode: 1 };
   }
 
   private heard(event: RunEvent): void {

@@ -175,14 +175,11 @@ export async function run(args: string[]): Promise<number> {
     console.error(`gameday: ${error instanceof Error ? error.message : String(error)}`);
   }
   console.log(`
-gameday ${verdict ? `verdict: ${verdict.verdict} (${verdict.passed} passed, ${verdict.failed} failed)` : "verdict: harness error (the run produced no verdict)"}${verdict && keyTimeLines(verdict).length > 0 ? `\n${keyTimeLines(verdict).join("\n")}` : ""}
+${closing?.verdictLine ?? `gameday ${verdict ? `verdict: ${verdict.verdict} (${verdict.passed} passed, ${verdict.failed} failed)` : "verdict: harness error (the run produced no verdict)"}`}${verdict && keyTimeLines(verdict).length > 0 ? `\n${keyTimeLines(verdict).join("\n")}` : ""}
 ${summaryLines(REPORTS).join("\n")}
   report: ${reportPath}   (one file; open it in a browser)
   junit:  ${path.relative(process.cwd(), path.join(REPORTS, "junit", "results.xml"))}${values.shard ? `\n  shard ${values.shard}: one verdict for the run with gameday merge <each shard's reports directory>` : ""}`);
-  if (closing?.exitCode !== undefined) {
-    console.log(closing.lines.join("\n"));
-    return closing.exitCode;
-  }
+  if (closing?.exitCode !== undefined) return closing.exitCode;
   if (!verdict) return EXIT_CODES["harness error"];
   if (playwrightExit !== 0 && verdict.exitCode === 0) return EXIT_CODES["harness error"];
   return verdict.exitCode;

@@ -205,6 +205,7 @@ export class RunChannelServer {
       case "GET /stream":
         if (this.options.page === undefined) break;
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+        res.write(": the run channel\n\n"); // sends the headers now: the page knows it is connected before the first event
         for (const event of this.history) res.write(`data: ${JSON.stringify(event)}\n\n`);
         if (Object.keys(this.chart.series).length > 0 || this.chart.markers.length > 0) res.write(`data: ${this.chartEvent()}\n\n`);
         this.streams.add(res);

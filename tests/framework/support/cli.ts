@@ -9,13 +9,17 @@ export interface CliResult {
   output: string;
 }
 
-/** Runs `gameday <args>` from the repository root with `env`; resolves with its exit code and everything it printed. */
-export async function gameday(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
+/**
+ * Runs `gameday <args>` from the repository root with `env`; resolves with its exit code and everything
+ * it printed. `watch` sees the output so far each time more arrives (to act during the run).
+ */
+export async function gameday(args: string[], env: NodeJS.ProcessEnv = process.env, watch?: (output: string) => void): Promise<CliResult> {
   const cli = spawn(process.execPath, ["--import", "tsx", "bin/gameday.ts", ...args], { cwd: process.cwd(), env, stdio: ["ignore", "pipe", "pipe"] });
   const result: CliResult = { code: null, stdout: "", stderr: "", output: "" };
   cli.stdout.on("data", (d: Buffer) => {
     result.stdout += d.toString();
     result.output += d.toString();
+    watch?.(result.output);
   });
   cli.stderr.on("data", (d: Buffer) => {
     result.stderr += d.toString();
