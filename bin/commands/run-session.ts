@@ -13,7 +13,8 @@ import { Ledger } from "../../helpers/ledger/ledger.ts";
 import { FACILITATION_ENV, writeFacilitation, type FacilitationRecord, type Prediction } from "../../helpers/report/facilitation.ts";
 import { livePage } from "../../helpers/report/live-page.ts";
 import { FACILITATE_ENV, RUN_CHANNEL_ENV, RunChannelServer, type RunEvent } from "../../helpers/report/run-channel.ts";
-import { readScenarioSource } from "../../helpers/report/scenario-source.ts";
+import { readScenarioSource, type SourceExpectation } from "../../helpers/report/scenario-source.ts";
+import { describeCheck, describeDetection } from "../../helpers/scenario/plan.ts";
 import type { LoadedScenario } from "../../helpers/scenario/loader.ts";
 import type { ScenarioPlatform } from "../../helpers/scenario/platform.ts";
 import type { OptionSpecs } from "../options.ts";
@@ -41,10 +42,14 @@ class TerminalLines {
   private readonly buffered: (string | undefined)[] = [];
   private waiter: ((line: string | undefined) => void) | undefined;
   private handler: ((line: string) => void) | undefined;
+  private closed: (() => void) | undefined;
 
   constructor() {
     this.rl.on("line", (line) => this.deliver(line));
-    this.rl.on("close", () => this.deliver(undefined));
+    this.rl.on("close", () => {
+      this.deliver(undefined);
+      this.closed?.();
+    });
   }
 
   /** The next line typed after `prompt` (undefined: the terminal closed). */
@@ -54,9 +59,10 @@ class TerminalLines {
     return new Promise((resolve) => (this.waiter = resolve));
   }
 
-  /** From now on every line goes to `handler`. */
-  follow(handler: (line: string) => void): void {
+  /** From now on every line goes to `handler`; `closed` is told when the terminal closes (Ctrl-D). */
+  follow(handler: (line: string) => void, closed: () => void): void {
     this.handler = handler;
+    this.closed = closed;
   }
 
   close(): void {
@@ -115,7 +121,12 @@ export class RunSession {
         console.log(`gameday: not approved (${answer === undefined ? "the terminal closed" : `answered "${answer || "no"}"`}): nothing was started and nothing was mutated.`);
         return undefined;
       }
-      record = { scenario: loaded.file, predictions: await askPredictions(loaded.file, terminal), notes: [] };
+      const predictions = await askPredictions(loaded, terminal);
+      if (!predictions) {
+        console.log(`gameday: the terminal closed before the predictions were complete: nothing was started and nothing was mutated.`);
+        return undefined;
+      }
+      record = { scenario: loaded.file, predictions, notes: [] };
       fs.mkdirSync(options.reportsDir, { recursive: true });
       writeFacilitation(recordFile, record);
     }
@@ -128,7 +139,11 @@ export class RunSession {
     if (options.live) console.log(`gameday: live view at ${server.url}   (open it in a browser; it follows the run)`);
     if (terminal) {
       console.log(`gameday: facilitating ${loaded.scenario.name}. While it runs: Enter continues a checkpoint, "${ABORT}" reverts every fault and ends the run, any other line is a note on the timeline.`);
-      terminal.follow((line) => session.typed(line));
+      // No one left to continue a checkpoint: a facilitated run without its terminal stops, reverted.
+      terminal.follow(
+        (line) => session.typed(line),
+        () => session.abort("the terminal closed"),
+      );
     }
     return session;
   }
@@ -180,7 +195,7 @@ export class RunSession {
   private typed(line: string): void {
     if (this.ended || !this.record) return;
     const text = line.trim();
-    if (text.toLowerCase() === ABORT) return this.abort();
+    if (text.toLowerCase() === ABORT) return this.abort("by the facilitator");
     if (text === "") {
       const waiting = this.server.checkpoint;
       if (waiting) {
@@ -195,30 +210,46 @@ export class RunSession {
     console.log(`>>> noted: "${text}"`);
   }
 
-  private abort(): void {
-    if (!this.record || this.record.aborted) return;
+  private abort(why: string): void {
+    if (this.ended || !this.record || this.record.aborted) return;
     const during = this.server.checkpoint ? `the checkpoint "${this.server.checkpoint}"` : `the ${this.phase} phase`;
     this.record.aborted = { at: new Date().toISOString(), during };
     writeFacilitation(this.recordFile, this.record); // before the stop, so the summary reads it
-    console.log(`>>> aborting during ${during}: reverting every fault now`);
+    console.log(`>>> aborting during ${during} (${why}): reverting every fault now`);
     const atCheckpoint = this.server.checkpoint !== undefined;
-    this.server.abort("by the facilitator");
+    this.server.abort(why);
     // At a checkpoint the worker hears it and fails the test; otherwise Playwright's graceful stop
     // (the same single SIGINT a SIGTERM becomes) runs the chaos fixture's teardown, which reverts.
     if (!atCheckpoint) this.child?.kill("SIGINT");
   }
 }
 
-async function askPredictions(file: string, terminal: TerminalLines): Promise<Record<string, Prediction>> {
-  const expectations = (readScenarioSource(file)?.expectations ?? []).filter((e) => e.section !== "faults");
+/** An expectation as the plan states it, variables resolved (the file's text has `${queue}`). */
+function stated(loaded: LoadedScenario, e: SourceExpectation): string {
+  const [, list, index] = /^(.*)\[(\d+)\]$/.exec(e.path) ?? [];
+  const s = loaded.scenario;
+  const i = Number(index);
+  if (list === "detect") {
+    const spec = s.detect[i];
+    return spec ? `${spec.description ? `${spec.description}: ` : ""}${describeDetection(spec)}` : e.text;
+  }
+  const checks = { "steady-state": s["steady-state"], proof: s.proof, "during.invariants": s.during.invariants, after: s.after }[list ?? ""];
+  const spec = checks?.[i];
+  return spec ? describeCheck(spec) : `${e.mode}: ${e.text}`;
+}
+
+/** The team's prediction per expectation path; undefined when the terminal closed before the last one. */
+async function askPredictions(loaded: LoadedScenario, terminal: TerminalLines): Promise<Record<string, Prediction> | undefined> {
+  const file = loaded.file;
+  const expectations = (readScenarioSource(loaded.file)?.expectations ?? []).filter((e) => e.section !== "faults");
   const predictions: Record<string, Prediction> = {};
   if (expectations.length === 0) return predictions;
   console.log(`\nThe team's predictions, before anything is touched. For each expectation: will it hold? [h]olds, [f]ails, [u]nsure (Enter)`);
   for (const e of expectations) {
-    const question = `  ${SECTION_WORDS[e.section] ?? e.section}, ${shownFile(file)}:${e.line}: ${e.mode}: ${e.text}\n    the team predicts [h/f/u]: `;
+    const question = `  ${SECTION_WORDS[e.section] ?? e.section}, ${shownFile(file)}:${e.line}: ${stated(loaded, e)}\n    the team predicts [h/f/u]: `;
     for (;;) {
       const answer = await terminal.ask(question);
-      if (answer === undefined) return predictions;
+      if (answer === undefined) return undefined;
       const prediction = PREDICTION_ANSWERS[answer.trim().toLowerCase()];
       if (prediction) {
         predictions[e.path] = prediction;

@@ -133,7 +133,7 @@ test("abort in the middle of the fault reverts every fault at once and ends with
     await until(terminal, /▸ during/, "the during phase", 60_000);
     expect(new Ledger(path.join(state, "ledger.jsonl")).outstanding(), "the fault is applied").toHaveLength(1);
     terminal.type("abort");
-    await until(terminal, />>> aborting during the during phase: reverting every fault now/, "the abort acknowledged", 10_000);
+    await until(terminal, />>> aborting during the during phase \(by the facilitator\): reverting every fault now/, "the abort acknowledged", 10_000);
     await until(terminal, /gameday verdict: aborted by the facilitator/, "the facilitator's verdict", 120_000);
     await expect.poll(() => terminal.exitCode(), { timeout: 30_000 }).toBe(1);
     const screen = await attachScreen(terminal, "terminal");
