@@ -223,15 +223,14 @@ export class RunChannelServer {
         if (first) this.record({ type: "checkpoint", at: Date.now(), name, state: "waiting" });
         const decision = await new Promise<Decision | "waiting">((resolve) => {
           const answer = (d: Decision | "waiting"): void => {
+            if (!this.waiting.delete(answer)) return;
             clearTimeout(timer);
-            this.waiting.delete(answer);
             resolve(d);
           };
           const timer = setTimeout(() => answer("waiting"), CHECKPOINT_POLL_MS);
           this.waiting.add(answer);
-          req.on("close", () => {
-            if (!res.writableFinished) answer("waiting");
-          });
+          // The worker went away (its test ended): nobody waits here any more.
+          res.on("close", () => answer("waiting"));
         });
         if (decision !== "waiting") this.record({ type: "checkpoint", at: Date.now(), name, state: decision === "continue" ? "continued" : "aborted" });
         this.reply(res, { decision });
