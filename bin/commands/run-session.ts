@@ -83,7 +83,10 @@ const PREDICTION_ANSWERS: Record<string, Prediction> = { h: "holds", holds: "hol
 const SECTION_WORDS: Record<string, string> = { "steady-state": "steady state", proof: "fault proof", during: "during the fault", after: "after recovery", detect: "detection" };
 
 export interface SessionStart {
+  /** The scenario a facilitator runs (the first selected one for --live alone). */
   loaded: LoadedScenario;
+  /** What the live page is headed with. */
+  title: string;
   platform: ScenarioPlatform;
   live: boolean;
   facilitate: boolean;
@@ -132,7 +135,7 @@ export class RunSession {
     }
     let session: RunSession | undefined;
     const server = await RunChannelServer.start({
-      ...(options.live ? { page: livePage(loaded.scenario.name) } : {}),
+      ...(options.live ? { page: livePage(options.title) } : {}),
       onEvent: (event) => session?.heard(event),
     });
     session = new RunSession(server, terminal, record, recordFile);

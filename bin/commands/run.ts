@@ -150,7 +150,8 @@ export async function run(args: string[]): Promise<number> {
   }
   // --live, --facilitate: the run channel; a facilitator may decline the plan here (nothing started).
   const [first] = selected;
-  const session = (values.live || values.facilitate) && first ? await RunSession.start({ loaded: first, platform, live: values.live === true, facilitate: values.facilitate === true, reportsDir: REPORTS }) : undefined;
+  const title = selected.length === 1 ? (first?.scenario.name ?? "") : `${selected.length} game days`;
+  const session = (values.live || values.facilitate) && first ? await RunSession.start({ loaded: first, title, platform, live: values.live === true, facilitate: values.facilitate === true, reportsDir: REPORTS }) : undefined;
   if (values.facilitate && !session) return EXIT_CODES["invalid input"];
   const env = {
     ...session?.env,
