@@ -49,6 +49,22 @@ async function answerPredictions(terminal: TmuxTerminal, answers: string[]): Pro
   }
 }
 
+interface ScenarioSummary {
+  status: string;
+  verdict: string;
+  standing: string;
+  message?: string;
+  rows: { path: string; outcome: string; predicted?: string }[];
+  facilitated?: { predictions: { right: number; wrong: number; unscored: number }; notes: { text: string }[] };
+}
+
+/** The run's only scenario as reports/gameday.json has it. */
+function summaryOf(reports: string): ScenarioSummary {
+  const [scenario] = (JSON.parse(fs.readFileSync(path.join(reports, "gameday.json"), "utf8")) as { scenarios: ScenarioSummary[] }).scenarios;
+  if (!scenario) throw new Error(`no scenario in ${reports}/gameday.json`);
+  return scenario;
+}
+
 async function attachScreen(terminal: TmuxTerminal, name: string): Promise<string> {
   const screen = terminal.screen();
   await test.info().attach(name, { body: screen, contentType: "text/plain" });
@@ -82,14 +98,11 @@ test("a facilitated run: approve, predict, continue at both checkpoints, note, f
     expect(new Ledger(path.join(state, "ledger.jsonl")).outstanding()).toEqual([]);
 
     // The predictions in gameday.json and on the summary page, against what happened.
-    const summary = JSON.parse(fs.readFileSync(path.join(reports, "gameday.json"), "utf8")) as {
-      scenarios: { rows: { path: string; outcome: string; predicted?: string }[]; facilitated?: { predictions: { right: number; wrong: number; unscored: number }; notes: { text: string }[] } }[];
-    };
-    const [scenario] = summary.scenarios;
-    expect(scenario?.rows.filter((r) => r.predicted !== undefined)).toHaveLength(EXPECTATIONS);
-    expect(scenario?.rows.find((r) => r.path === "after[1]")).toMatchObject({ predicted: "fails", outcome: "held" });
-    expect(scenario?.facilitated?.predictions).toEqual({ right: 5, wrong: 1, unscored: 1 });
-    expect(scenario?.facilitated?.notes.map((n) => n.text)).toEqual(["customers still see Order placed"]);
+    const scenario = summaryOf(reports);
+    expect(scenario.rows.filter((r) => r.predicted !== undefined)).toHaveLength(EXPECTATIONS);
+    expect(scenario.rows.find((r) => r.path === "after[1]")).toMatchObject({ predicted: "fails", outcome: "held" });
+    expect(scenario.facilitated?.predictions).toEqual({ right: 5, wrong: 1, unscored: 1 });
+    expect(scenario.facilitated?.notes.map((n) => n.text)).toEqual(["customers still see Order placed"]);
     await page.goto(`file://${path.join(reports, "summary.html")}`);
     await expect(page.locator("table.matrix thead")).toContainText("team predicted");
     await expect(page.locator(".predictions")).toHaveText("Team predictions: 5 right, 1 wrong, 1 not scored (unsure, or never judged).");
@@ -122,7 +135,7 @@ test("a plan the facilitator declines mutates nothing", async () => {
 });
 
 test("abort in the middle of the fault reverts every fault at once and ends with the facilitator's verdict", async () => {
-  const { state, terminal } = setup("aborted");
+  const { reports, state, terminal } = setup("aborted");
   try {
     await until(terminal, /Approve this plan\?/, "the approval question", 60_000);
     terminal.type("y");
@@ -143,6 +156,33 @@ test("abort in the middle of the fault reverts every fault at once and ends with
     expect(ledger.outstanding()).toEqual([]);
     const events = ledger.entries().map((e) => `${e.event} ${e.title}`);
     expect(events).toEqual(["inject scale deployment queue-master to 0", "revert scale deployment queue-master to 0"]);
+    expect(summaryOf(reports)).toMatchObject({ verdict: "finding", standing: "finding", message: "aborted by the facilitator during the during phase; every fault was reverted" });
+  } finally {
+    terminal.close();
+  }
+});
+
+test("abort at the checkpoint before the revert: the worker stops there, the fault is reverted in teardown", async () => {
+  const { reports, state, terminal } = setup("aborted-at-checkpoint");
+  try {
+    await until(terminal, /Approve this plan\?/, "the approval question", 60_000);
+    terminal.type("y");
+    await answerPredictions(terminal, Array.from({ length: EXPECTATIONS }, () => "h"));
+    await until(terminal, />>> checkpoint: before inject\./, "the checkpoint before inject", 240_000);
+    terminal.type("");
+    await until(terminal, />>> checkpoint: before revert\./, "the checkpoint before revert", 240_000);
+    expect(new Ledger(path.join(state, "ledger.jsonl")).outstanding(), "the fault is applied").toHaveLength(1);
+    terminal.type("abort");
+    await until(terminal, /gameday verdict: aborted by the facilitator/, "the facilitator's verdict", 120_000);
+    await expect.poll(() => terminal.exitCode(), { timeout: 30_000 }).toBe(1);
+    const screen = await attachScreen(terminal, "terminal");
+    expect(screen).toContain('>>> aborting during the checkpoint "before revert" (by the facilitator): reverting every fault now');
+    expect(screen).toContain('gameday verdict: aborted by the facilitator during the checkpoint "before revert"; every fault was reverted (the ledger has none outstanding)');
+    expect(new Ledger(path.join(state, "ledger.jsonl")).outstanding()).toEqual([]);
+    // The worker's own error names the checkpoint; the recovery checks never ran.
+    const summary = summaryOf(reports);
+    expect(summary).toMatchObject({ status: "failed", verdict: "finding", message: 'aborted by the facilitator during the checkpoint "before revert"; every fault was reverted' });
+    expect(summary.rows.find((r) => r.path === "after[0]")?.outcome).toBe("not reached");
   } finally {
     terminal.close();
   }
