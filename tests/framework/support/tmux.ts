@@ -46,12 +46,13 @@ export class TmuxTerminal {
     return fs.existsSync(this.exitFile) ? Number(fs.readFileSync(this.exitFile, "utf8").trim()) : undefined;
   }
 
-  /** Ends the private tmux server (and with it what still runs in the pane). */
+  /** Ends the private tmux server (and with it what still runs in the pane), and removes its socket. */
   close(): void {
     try {
       this.tmux("kill-server");
     } catch {
       // already gone
     }
+    fs.rmSync(path.join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
   }
 }
