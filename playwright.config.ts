@@ -28,6 +28,8 @@ export default defineConfig<object, { target: Target; journeyCatalogue: JourneyC
     ["./helpers/report/verdict-reporter.ts", { outputFile: `${REPORTS}/verdict.json`, quiet: HUMAN }],
     // The game-day summary: summary.html, gameday.json and one more entry in history/ (scenario tests only).
     ["./helpers/report/summary-reporter.ts", { outputDir: REPORTS }],
+    // `gameday run --live` / `--facilitate`: outcomes as they end, to the CLI's run channel.
+    ...(process.env.GAMEDAY_RUN_CHANNEL ? [["./helpers/report/run-channel-reporter.ts"] as const] : []),
   ],
   use: {
     viewport: { width: 1280, height: 900 },

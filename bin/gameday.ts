@@ -24,6 +24,10 @@ const USAGE = `usage: gameday <command> [options]
         --grep <text>      only scenarios whose name matches
         --var name=value   set a scenario variable (repeatable; also GAMEDAY_VAR_<NAME>)
         --reporter human|playwright   what the terminal shows (default: human, or playwright when CI is set)
+        --live             serve a live page of the run on loopback (its URL is printed at the start)
+        --facilitate       a facilitator at the terminal (one scenario; refused without a TTY): the plan to
+                           approve, the team's predictions, checkpoints before inject and before revert
+                           (Enter continues), notes (any line), "abort" (reverts every fault, exit 1)
         --shard i/n        run the i-th of n shares of the scenarios (one runner each; then gameday merge)
         --max-replicas <n>         blast radius: most replicas one fault may take away (default 10)
         --max-percent <n>          blast radius: most of a deployment, in percent (default 100)

@@ -12,15 +12,17 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** One option. Every gameday option takes a value; `value` names it in messages ("--tag <tag>"). */
+/** One option. An option takes a value (`value` names it in messages: "--tag <tag>"), unless it is a `flag` ("--live"). */
 export interface OptionSpec {
   value: string;
   multiple?: true;
+  /** A switch that takes no value (its `value` then says what it does, for messages). */
+  flag?: true;
   /** Says what is wrong with a value (and how to write it), or undefined when it is fine. */
   check?: (value: string) => string | undefined;
 }
 export type OptionSpecs = Record<string, OptionSpec>;
-export type OptionValues<S extends OptionSpecs> = { [K in keyof S]?: S[K] extends { multiple: true } ? string[] : string };
+export type OptionValues<S extends OptionSpecs> = { [K in keyof S]?: S[K] extends { flag: true } ? boolean : S[K] extends { multiple: true } ? string[] : string };
 
 export const PLATFORM_OPTION = {
   platform: {
@@ -109,7 +111,7 @@ function located(line: CommandLine<OptionSpecs>, args: readonly string[], index:
 }
 
 const optionsOf = (line: CommandLine<OptionSpecs>): string =>
-  Object.entries(line.options).map(([name, spec]) => `--${name} <${spec.value}>`).join(", ") || "none";
+  Object.entries(line.options).map(([name, spec]) => (spec.flag ? `--${name}` : `--${name} <${spec.value}>`)).join(", ") || "none";
 
 /** Levenshtein distance, for "did you mean": a typo is one or two edits away. */
 function distance(a: string, b: string): number {
@@ -126,7 +128,7 @@ export function parseCommandLine<S extends OptionSpecs>(line: CommandLine<S>, ar
   const cut = line.passthrough ? args.indexOf("--") : -1;
   const own = cut < 0 ? [...args] : args.slice(0, cut);
   const passthrough = cut < 0 ? [] : args.slice(cut + 1);
-  const config = Object.fromEntries(Object.entries(line.options).map(([name, spec]) => [name, { type: "string" as const, multiple: spec.multiple === true }]));
+  const config = Object.fromEntries(Object.entries(line.options).map(([name, spec]) => [name, { type: spec.flag ? ("boolean" as const) : ("string" as const), multiple: spec.multiple === true }]));
   const specOf = (name: string): OptionSpec | undefined => (Object.hasOwn(line.options, name) ? line.options[name] : undefined);
 
   // First a lenient pass, for the tokens and their positions: the first problem is reported where it is.
@@ -138,6 +140,10 @@ export function parseCommandLine<S extends OptionSpecs>(line: CommandLine<S>, ar
         const near = Object.keys(line.options).find((name) => distance(name, token.name) <= 2);
         const hint = near ? `did you mean --${near}? ` : "";
         throw located(line, args, token.index, `${line.command} does not take ${token.rawName}`, `${hint}${line.command}'s options: ${optionsOf(line)} (see gameday --help)`);
+      }
+      if (spec.flag) {
+        if (token.value !== undefined) throw located(line, args, token.index, `${token.rawName} takes no value, got "${token.value}"`, `write ${token.rawName} alone (${spec.value})`);
+        continue;
       }
       const usage = `${token.rawName} <${spec.value}>`;
       if (token.value === undefined) throw located(line, args, token.index, `${token.rawName} needs a value`, usage);

@@ -4,6 +4,8 @@ import { stateDir } from "../../helpers/core/leftovers.ts";
 import { Ledger } from "../../helpers/ledger/ledger.ts";
 import { clusterSettingsFromEnv } from "../../helpers/platforms/kubernetes/settings.ts";
 import { EXIT_CODES } from "../../helpers/report/verdict.ts";
+import type { LoadedScenario } from "../../helpers/scenario/loader.ts";
+import type { ScenarioPlatform } from "../../helpers/scenario/platform.ts";
 import { formatPlan } from "../../helpers/scenario/plan.ts";
 import { formatValidation, validateFiles } from "../../helpers/scenario/validate.ts";
 import { CLUSTER_OPTIONS, clusterEnvOf, parseCommandLine, PLATFORM_OPTION, platformOf, UsageError, VAR_OPTION, variablesOf } from "../options.ts";
@@ -27,8 +29,12 @@ export async function plan(args: string[]): Promise<number> {
   const loaded = result.ok[0];
   if (!loaded) return EXIT_CODES["invalid input"];
   const { platform } = platformFor([loaded], platformOf(values.platform), cluster);
-  const outstanding = new Ledger(path.join(stateDir(), "ledger.jsonl")).outstanding().length;
-  const maxFaultMs = maxFaultDurationMs();
-  console.log(formatPlan(loaded, { target: TARGETS[loaded.scenario.target], platform, capabilities: CAPABILITIES[platform], outstanding, maxFaultMs }));
+  console.log(planText(loaded, platform));
   return 0;
+}
+
+/** The plan of one scenario on a platform, as `gameday plan` prints it (and `run --facilitate` asks approval for). */
+export function planText(loaded: LoadedScenario, platform: ScenarioPlatform): string {
+  const outstanding = new Ledger(path.join(stateDir(), "ledger.jsonl")).outstanding().length;
+  return formatPlan(loaded, { target: TARGETS[loaded.scenario.target], platform, capabilities: CAPABILITIES[platform], outstanding, maxFaultMs: maxFaultDurationMs() });
 }

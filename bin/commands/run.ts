@@ -22,6 +22,7 @@ import { TARGETS, targetLoadFlows, targetRuleFiles } from "../targets.ts";
 import { handleInterrupts, interruptName, openFaults, signalGroup } from "../interrupts.ts";
 import { buildReport } from "./report.ts";
 import { REPORTER_OPTION, reporterEnv, summaryLines } from "./run-output.ts";
+import { facilitationRefusal, RunSession, SESSION_OPTIONS } from "./run-session.ts";
 
 const RUN = {
   command: "run",
@@ -34,6 +35,7 @@ const RUN = {
     ...CLUSTER_OPTIONS,
     ...MONITORING_OPTIONS,
     ...REPORTER_OPTION,
+    ...SESSION_OPTIONS,
   },
   positionals: "files",
   passthrough: true,
@@ -49,12 +51,13 @@ interface PlaywrightRun {
   interrupted: () => NodeJS.Signals | undefined;
 }
 
-function playwright(args: string[], env: NodeJS.ProcessEnv): PlaywrightRun {
+function playwright(args: string[], env: NodeJS.ProcessEnv, session?: RunSession): PlaywrightRun {
   const cli = path.join(ROOT, "node_modules", "@playwright", "test", "cli.js");
   // Its own process group: a terminal's Ctrl-C reaches this process only, and this process decides
   // what Playwright gets: exactly one SIGINT to runner and workers (its graceful stop: journeys stop,
   // fixture teardown reverts the faults, then stops the stack), however the interrupt was sent.
-  const child = spawn(process.execPath, [cli, "test", ...args], { cwd: ROOT, stdio: "inherit", detached: true, env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [cli, "test", ...args], { cwd: ROOT, stdio: [session?.stdin ?? "inherit", "inherit", "inherit"], detached: true, env: { ...process.env, ...env } });
+  session?.started(child);
   const interrupts = handleInterrupts(
     (signal) => {
       console.error(`\ngameday: ${interruptName(signal)}: interrupted; stopping the journeys, reverting the faults, then stopping the stack (${interruptName(signal)} again exits at once)`);
@@ -117,6 +120,11 @@ function keyTimeLines(verdict: VerdictFile): string[] {
 
 export async function run(args: string[]): Promise<number> {
   const { values, files: named, passthrough } = parseCommandLine(RUN, args);
+  // A facilitated run needs a person at a terminal: refused before anything else, so CI never waits on it.
+  if (values.facilitate && !process.stdin.isTTY) {
+    console.error(`gameday: ${facilitationRefusal(false, 1) ?? ""}`);
+    return EXIT_CODES["invalid input"];
+  }
   const cluster = clusterEnvOf(values);
   // Refuse bad cluster settings here, before any worker starts (exit 2, nothing touched).
   const clusterSettings = clusterSettingsFromEnv({ ...process.env, ...cluster });
@@ -149,6 +157,11 @@ export async function run(args: string[]): Promise<number> {
     console.error(`gameday: refused: ${refused.map((s) => `${s.scenario.name} targets ${s.scenario.target}`).join("; ")}, which GAMEDAY_ALLOWED_TARGETS (${allowed?.join(", ")}) does not allow`);
     return EXIT_CODES["invalid input"];
   }
+  const refusal = values.facilitate ? facilitationRefusal(true, selected.length) : undefined;
+  if (refusal) {
+    console.error(`gameday: ${refusal}`);
+    return EXIT_CODES["invalid input"];
+  }
   const { platform, from } = platformFor(selected, platformOf(values.platform), cluster);
   if (from === "scenarios" && platform !== "local") console.log(`gameday: platform ${platform}, as the scenarios declare (--platform overrides it)`);
   if (platform === "kubernetes" && namesACluster(clusterSettings)) {
@@ -165,7 +178,13 @@ export async function run(args: string[]): Promise<number> {
     console.log("gameday: no cluster named (--kubeconfig, --context, --namespace): using the embedded Kubernetes control plane");
     await controlPlaneBinDir({ log: (line) => console.log(line) });
   }
+  // --live, --facilitate: the run channel; a facilitator may decline the plan here (nothing started).
+  const [first] = selected;
+  const title = selected.length === 1 ? (first?.scenario.name ?? "") : `${selected.length} game days`;
+  const session = (values.live || values.facilitate) && first ? await RunSession.start({ loaded: first, title, platform, live: values.live === true, facilitate: values.facilitate === true, reportsDir: REPORTS }) : undefined;
+  if (values.facilitate && !session) return EXIT_CODES["invalid input"];
   const env = {
+    ...session?.env,
     GAMEDAY_SUITE: JSON.stringify(suiteOf(selected, platform, variables)),
     GAMEDAY_PROGRESS: "1",
     ...reporterEnv(values.reporter),
@@ -178,8 +197,9 @@ export async function run(args: string[]): Promise<number> {
   // runs them one after the other in one worker, as an unsharded run does.
   const sharding = values.shard ? [`--shard=${values.shard}`, "--fully-parallel", "--workers=1"] : [];
   const started = performance.now();
-  const runner = playwright([`--project=${PROJECTS[platform]}`, "tests/scenarios/scenarios.spec.ts", ...sharding, ...passthrough], env);
+  const runner = playwright([`--project=${PROJECTS[platform]}`, "tests/scenarios/scenarios.spec.ts", ...sharding, ...(session?.playwrightArgs ?? []), ...passthrough], env, session);
   const playwrightExit = await runner.exit;
+  const closing = await session?.finish();
   const interrupted = runner.interrupted();
   if (interrupted) return reportInterrupt(interrupted, performance.now() - started);
   const verdict = readVerdict();
@@ -190,10 +210,11 @@ export async function run(args: string[]): Promise<number> {
     console.error(`gameday: ${error instanceof Error ? error.message : String(error)}`);
   }
   console.log(`
-gameday ${verdict ? `verdict: ${verdict.verdict} (${verdict.passed} passed, ${verdict.failed} failed)` : "verdict: harness error (the run produced no verdict)"}${verdict && keyTimeLines(verdict).length > 0 ? `\n${keyTimeLines(verdict).join("\n")}` : ""}
+${closing?.verdictLine ?? `gameday ${verdict ? `verdict: ${verdict.verdict} (${verdict.passed} passed, ${verdict.failed} failed)` : "verdict: harness error (the run produced no verdict)"}`}${verdict && keyTimeLines(verdict).length > 0 ? `\n${keyTimeLines(verdict).join("\n")}` : ""}
 ${summaryLines(REPORTS).join("\n")}
   report: ${reportPath}   (one file; open it in a browser)
   junit:  ${path.relative(process.cwd(), path.join(REPORTS, "junit", "results.xml"))}${values.shard ? `\n  shard ${values.shard}: one verdict for the run with gameday merge <each shard's reports directory>` : ""}`);
+  if (closing?.exitCode !== undefined) return closing.exitCode;
   if (!verdict) return EXIT_CODES["harness error"];
   if (playwrightExit !== 0 && verdict.exitCode === 0) return EXIT_CODES["harness error"];
   return verdict.exitCode;

@@ -35,6 +35,11 @@ export class InvariantViolation extends Error {
   }
 }
 
+/** The facilitator stopped the game day (`gameday run --facilitate`, "abort"): every fault reverted, no verdict on the system beyond what was seen. Exit 1. */
+export class AbortedByFacilitator extends Error {
+  override name = "AbortedByFacilitator";
+}
+
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

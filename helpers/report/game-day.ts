@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { TestCase, TestResult, TestStep } from "@playwright/test/reporter";
+import type { Facilitated, Prediction } from "./facilitation.ts";
 import { keyTimesOf } from "./key-time-annotations.ts";
 import type { Standing } from "./score.ts";
 import { readScenarioSource, type ScenarioSource, type Section, type SourceExpectation } from "./scenario-source.ts";
@@ -23,6 +24,8 @@ export interface ExpectationRow {
   evidence: string;
   outcome: Outcome;
   durationMs: number | undefined;
+  /** What the team predicted, in a facilitated run (helpers/report/facilitation.ts). */
+  predicted?: Prediction;
 }
 
 export interface PhaseRow {
@@ -55,6 +58,8 @@ export interface ScenarioOutcome {
   phases: PhaseRow[];
   rows: ExpectationRow[];
   chartSvg: string | undefined;
+  /** A facilitated run's predictions, notes and abort. */
+  facilitated?: Facilitated;
 }
 
 const ANSI = /\x1b\[[0-9;]*m/g;

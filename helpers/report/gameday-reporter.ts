@@ -30,7 +30,7 @@ function deadlineOf(title: string): number | undefined {
 }
 
 /** How deep a step sits among the test body's own steps (1 = a phase); undefined for hooks, fixtures, expect and API calls. */
-function depthOf(step: TestStep): number | undefined {
+export function depthOf(step: TestStep): number | undefined {
   if (step.category !== "test.step") return undefined;
   let depth = 1;
   for (let p = step.parent; p; p = p.parent) if (p.category === "test.step") depth += 1;

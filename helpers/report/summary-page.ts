@@ -2,6 +2,7 @@
 // there. Executive summary and resilience score first, then findings (most severe first), then per
 // scenario its hypothesis, expected-vs-actual matrix and timeline chart, and the trend against
 // earlier runs (reports/history/). No script, no network: it opens from disk and prints.
+import { predictionCameTrue, type Facilitated } from "./facilitation.ts";
 import type { ExpectationRow, ScenarioOutcome } from "./game-day.ts";
 import type { HistoryEntry, Trend } from "./history.ts";
 import { creditOf, SEVERITY_WEIGHTS, weightOf } from "./score.ts";
@@ -56,14 +57,23 @@ export function executiveSummary(input: Pick<SummaryInput, "scenarios" | "score"
   return parts.join(" ");
 }
 
-function matrixRow(r: ExpectationRow, file: string): string {
+const PREDICTION_WORDS = { holds: "it holds", fails: "it fails", unsure: "unsure" } as const;
+
+function predictedCell(r: ExpectationRow): string {
+  if (r.predicted === undefined) return `<td class="predicted">–</td>`;
+  const cameTrue = predictionCameTrue(r.predicted, r.outcome);
+  const mark = cameTrue === undefined ? "" : cameTrue ? " ✓ right" : " ✗ wrong";
+  return `<td class="predicted ${cameTrue === undefined ? "unscored" : cameTrue ? "right" : "wrong"}">${esc(PREDICTION_WORDS[r.predicted])}${mark}</td>`;
+}
+
+function matrixRow(r: ExpectationRow, file: string, predicted: boolean): string {
   const where = r.line !== undefined ? `${file}:${r.line}` : file;
   return `<tr class="${r.outcome.replace(" ", "-")}" data-path="${esc(r.path)}">
   <td class="where"><code>${esc(r.path)}</code><br><small>${esc(where)}</small></td>
   <td>${esc(r.expected)}</td>
   <td>${esc(r.observed)}</td>
   <td>${r.evidence ? `<details><summary>evidence</summary><pre>${esc(r.evidence)}</pre></details>` : ""}</td>
-  <td class="outcome">${esc(r.outcome)}</td>
+  <td class="outcome">${esc(r.outcome)}</td>${predicted ? `\n  ${predictedCell(r)}` : ""}
 </tr>`;
 }
 
@@ -95,6 +105,17 @@ function trendTable(trend: Trend): string {
   return `<table class="trend"><thead><tr><th></th>${header}</tr></thead><tbody>${scoreRow}${rows.join("")}</tbody></table>`;
 }
 
+/** A facilitated run: how the team's predictions fared, the abort, the facilitator's notes. */
+function facilitationPart(f: Facilitated): string {
+  const { right, wrong, unscored } = f.predictions;
+  const notes = f.notes.map((n) => `<li><span class="t">${esc(n.at.slice(11, 19))}</span> ${esc(n.text)}</li>`).join("");
+  return `<div class="facilitation">
+<p class="predictions" data-right="${right}" data-wrong="${wrong}"><strong>Team predictions:</strong> ${right} right, ${wrong} wrong${unscored > 0 ? `, ${unscored} not scored (unsure, or never judged)` : ""}.</p>
+${f.aborted ? `<p class="aborted message">Aborted by the facilitator at ${esc(f.aborted.at.slice(11, 19))} UTC, during ${esc(f.aborted.during)}; every fault was reverted.</p>` : ""}
+${notes ? `<h3>Facilitator's notes</h3><ul class="notes">${notes}</ul>` : ""}
+</div>`;
+}
+
 function scenarioSection(s: ScenarioOutcome): string {
   const times = Object.entries(s.times);
   return `<section class="scenario ${s.standing.replace(" ", "-")}" id="${esc(s.name)}">
@@ -105,8 +126,9 @@ ${s.skipReason ? `<p class="skip">Skipped: ${esc(s.skipReason)}</p>` : ""}
 ${s.message ? `<p class="message">${esc(s.verdict)}${s.kind ? ` (${esc(s.kind)})` : ""}: ${esc(s.message)}</p>` : ""}
 ${times.length > 0 ? `<ul class="times">${times.map(([k, ms]) => `<li>time to ${esc(k)}: <strong>${seconds(ms)}</strong></li>`).join("")}</ul>` : ""}
 ${s.chartSvg ? `<figure class="chart">${s.chartSvg.replace(/<\?xml[^>]*>/, "")}</figure>` : ""}
-<table class="matrix"><thead><tr><th>expectation</th><th>expected</th><th>observed</th><th>evidence</th><th>verdict</th></tr></thead>
-<tbody>${s.rows.map((r) => matrixRow(r, s.file)).join("\n")}</tbody></table>
+${s.facilitated ? facilitationPart(s.facilitated) : ""}
+<table class="matrix"><thead><tr><th>expectation</th><th>expected</th><th>observed</th><th>evidence</th><th>verdict</th>${s.facilitated ? "<th>team predicted</th>" : ""}</tr></thead>
+<tbody>${s.rows.map((r) => matrixRow(r, s.file, s.facilitated !== undefined)).join("\n")}</tbody></table>
 </section>`;
 }
 
@@ -141,6 +163,7 @@ tr.not-reached td,tr.not-judged td{color:#6b7280}th.sub{font-weight:400;padding-
 section.scenario{border-top:2px solid #e5e7eb;margin-top:2rem}.chart svg{max-width:100%;height:auto}
 pre{white-space:pre-wrap;font-size:.8rem;max-height:20rem;overflow:auto}.message{color:#991b1b}
 .formula{font-size:.85rem;color:#374151}
+td.predicted.right{color:#166534}td.predicted.wrong{color:#b91c1c;font-weight:600}.notes{font-style:italic}
 </style></head><body>
 <h1>Game day summary</h1>
 <p class="meta">${esc(input.at.replace("T", " ").slice(0, 19))} UTC · verdict: <strong class="verdict">${esc(input.verdict)}</strong>${input.allureReport ? ` · <a href="${esc(input.allureReport)}">full Allure report</a>` : ""}</p>

@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
+import { FACILITATION_ENV, readFacilitation, withFacilitation } from "./facilitation.ts";
 import { gameDayOf, type ScenarioOutcome } from "./game-day.ts";
 import { appendHistory, readHistory, trendOf } from "./history.ts";
 import { resilienceScore } from "./score.ts";
@@ -48,7 +49,10 @@ export default class SummaryReporter implements Reporter {
 
   onEnd(_result: FullResult): void {
     if (this.outcomes.size === 0) return;
-    writeSummary(this.options.outputDir ?? "reports", [...this.outcomes.values()]);
+    // A facilitated run: the team's predictions (and notes, and an abort) join its scenario's outcome.
+    const facilitation = readFacilitation(process.env[FACILITATION_ENV]);
+    const outcomes = [...this.outcomes.values()].map((o) => (facilitation && path.resolve(o.file) === path.resolve(facilitation.scenario) ? withFacilitation(o, facilitation) : o));
+    writeSummary(this.options.outputDir ?? "reports", outcomes);
   }
 
   printsToStdio(): boolean {

@@ -24,6 +24,8 @@ export function classifyFailure(errors: readonly FailureText[]): Exclude<Verdict
   if (/\bScenarioError\b/.test(text)) return "invalid input";
   // Harness names first: an aggregate of a finding and a broken revert is still a broken harness.
   if (/\b(HarnessError|FaultNotEffective|EnvironmentNotReady|QueueMissing)\b/.test(text)) return "harness error";
+  // A game day the facilitator stopped is a finding to talk about, never a pass.
+  if (/\bAbortedByFacilitator\b/.test(text)) return "finding";
   if (/\bInvariantViolation\b/.test(text) || /\bexpect\(/.test(text)) return "finding";
   return "harness error";
 }

@@ -7,9 +7,10 @@ import type { Target } from "../target/target.ts";
 import { expectation } from "./expectation.ts";
 import type { LoadedScenario } from "./loader.ts";
 import { probeSubject } from "../probes/catalogue.ts";
-import type { AbortWhenSpec, FaultSpec, InvariantSpec } from "./schema.ts";
+import type { AbortWhenSpec, DetectSpec, FaultSpec, InvariantSpec } from "./schema.ts";
 
-function invariant(spec: InvariantSpec): string {
+/** "eventually: queue shipping-task: the backlog drains within 30.0 s": a check as the plan states it. */
+export function describeCheck(spec: InvariantSpec): string {
   const condition = spec.description ?? expectation(spec.expect, () => ({ ordersPlaced: NaN, journeysCompleted: NaN })).description.replace(/ \(now NaN\)/g, "");
   const timing = spec.mode === "eventually" ? ` within ${formatMs(spec.within)}` : spec.mode === "stays" ? ` for ${formatMs(spec.for)}` : "";
   return `${spec.mode}: ${probeSubject(spec.probe)}: ${condition}${timing}`;
@@ -29,6 +30,12 @@ function before(spec: FaultSpec, target: Target | undefined): string {
   return `  (declared: ${deployment.replicas} replica(s)${"image" in deployment ? `, image ${String((deployment as { image?: string }).image)}` : ""})`;
 }
 
+/** "ShippingTaskNotConsumed fires within 60.0 s of the fault, resolves within 30.0 s of the revert". */
+export function describeDetection(spec: DetectSpec): string {
+  if (spec.never) return `${spec.alert} never fires`;
+  return `${spec.alert} fires within ${formatMs(spec.fires?.within ?? 0)} of the fault${spec.resolves ? `, resolves within ${formatMs(spec.resolves.within)} of the revert` : ""}`;
+}
+
 export function formatPlan(
   loaded: LoadedScenario,
   options: { target?: Target | undefined; platform: string; capabilities?: ReadonlySet<PlatformCapability> | undefined; outstanding: number; maxFaultMs: number },
@@ -44,7 +51,7 @@ export function formatPlan(
   }
   lines.push("  this command reads only; it starts and mutates nothing.\n");
   add("preflight", `janitor: revert faults left by crashed runs (${options.outstanding} outstanding in the ledger now)`);
-  for (const spec of s["steady-state"]) add("", `steady state, ${invariant(spec)}   (failing: environment not ready, exit 3)`);
+  for (const spec of s["steady-state"]) add("", `steady state, ${describeCheck(spec)}   (failing: environment not ready, exit 3)`);
   s.faults.forEach((spec, i) => {
     const fault = createFault(spec);
     const timing = [spec.start !== undefined ? `starts ${formatMs(spec.start)} into "during"` : "", spec.duration !== undefined ? `reverted after ${formatMs(spec.duration)}` : ""]
@@ -53,13 +60,13 @@ export function formatPlan(
     add(i === 0 ? "inject" : "", `${i + 1}. MUTATES: ${fault.title}${timing ? ` (${timing})` : ""}${before(spec, options.target)}`);
   });
   add("", "each fault is recorded in the ledger before it is applied, proven to take effect, and reverted in teardown");
-  for (const spec of s.proof) add("", `proof, ${invariant(spec)}   (failing: fault not effective, exit 3)`);
+  for (const spec of s.proof) add("", `proof, ${describeCheck(spec)}   (failing: fault not effective, exit 3)`);
   for (const j of s.during.journeys) add("during", `journey ${j.journey} × ${j.count}${j.user ? ` as ${j.user}` : ""}${j.mustSucceed ? "" : " (failures tolerated)"}`);
-  for (const spec of s.during.invariants) add(s.during.journeys.length === 0 ? "during" : "", invariant(spec));
+  for (const spec of s.during.invariants) add(s.during.journeys.length === 0 ? "during" : "", describeCheck(spec));
   s["abort-when"].forEach((spec, i) => add(i === 0 ? "abort when" : "", `${abortWhen(spec)}: revert every fault at once, end as aborted (a finding, exit 1)`));
   add("recover", s.recover.revert ? "revert every fault, newest first" : "no revert here (recover.revert: false); teardown still reverts");
   if (s.recover.settle > 0) add("", `settle ${formatMs(s.recover.settle)}`);
-  s.after.forEach((spec, i) => add(i === 0 ? "after" : "", invariant(spec)));
+  s.after.forEach((spec, i) => add(i === 0 ? "after" : "", describeCheck(spec)));
   add("limits", `no fault stays applied longer than ${formatMs(options.maxFaultMs)} (watchdog; GAMEDAY_MAX_FAULT_DURATION)`);
   return lines.join("\n");
 }

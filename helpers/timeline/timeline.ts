@@ -24,13 +24,26 @@ export interface TimelineData {
   phases: Phase[];
 }
 
+/** Told of every change as it happens (the live view); `at` is epoch milliseconds. */
+export interface TimelineListener {
+  started?(title: string, at: number): void;
+  recorded?(series: string, value: number, at: number): void;
+  marked?(kind: Marker["kind"], label: string, at: number): void;
+  phaseStarted?(name: string, at: number): void;
+}
+
 export class Timeline {
   readonly start = Date.now();
   private readonly series = new Map<string, Point[]>();
   private readonly markers: Marker[] = [];
   private readonly phases: Phase[] = [];
 
-  constructor(readonly title: string) {}
+  constructor(
+    readonly title: string,
+    private readonly listener: TimelineListener = {},
+  ) {
+    listener.started?.(title, this.start);
+  }
 
   private now(at = Date.now()): number {
     return at - this.start;
@@ -40,10 +53,12 @@ export class Timeline {
     let points = this.series.get(series);
     if (!points) this.series.set(series, (points = []));
     points.push({ t: this.now(at), v: value });
+    this.listener.recorded?.(series, value, at ?? Date.now());
   }
 
   mark(kind: Marker["kind"], label: string, at?: number): void {
     this.markers.push({ t: this.now(at), kind, label });
+    this.listener.marked?.(kind, label, at ?? Date.now());
   }
 
   /** Starts a phase, ending the one before it. */
@@ -52,6 +67,7 @@ export class Timeline {
     const open = this.phases.at(-1);
     if (open && open.end === undefined) open.end = now;
     this.phases.push({ name, start: now });
+    this.listener.phaseStarted?.(name, this.start + now);
   }
 
   toJSON(): TimelineData {
