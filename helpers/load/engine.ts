@@ -85,6 +85,8 @@ export interface LoadRun {
   setPhase(name: string, at?: number): void;
   stop(): void;
   done(): Promise<LoadOutcome>;
+  /** Ends whatever still runs (processes, pods), on every path; safe to call twice. */
+  close(): Promise<void>;
   intervalMs(): number;
 }
 
@@ -198,6 +200,12 @@ export class LoadEngine implements LoadRun {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.endSchedule();
+  }
+
+  /** Everything runs in this process: stopping is enough; iterations in flight end by their timeouts. */
+  close(): Promise<void> {
+    this.stop();
+    return Promise.resolve();
   }
 
   /** Resolves when the schedule is over (or stopped) and no iteration is in flight. */
