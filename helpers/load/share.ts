@@ -38,18 +38,21 @@ export function catalogueSource(catalogue: LoadFlowCatalogue, what: string): { m
   return catalogue.source;
 }
 
-async function loadFlow(config: ShareConfig): Promise<LoadFlow> {
-  const module = (await import(config.catalogue.module)) as Record<string, unknown>;
-  const catalogue = module[config.catalogue.exportName] as LoadFlowCatalogue | undefined;
+async function loadFlow(config: ShareConfig, bundled?: LoadFlowCatalogue): Promise<LoadFlow> {
+  const module = bundled ? undefined : ((await import(config.catalogue.module)) as Record<string, unknown>);
+  const catalogue = bundled ?? (module?.[config.catalogue.exportName] as LoadFlowCatalogue | undefined);
   const flow = catalogue?.flows[config.flow];
   if (!flow) throw new Error(`${config.catalogue.module} has no load flow "${config.flow}" in its export ${config.catalogue.exportName}`);
   return flow;
 }
 
-/** The engine of one share, recording into `recorder`; its setup has run when this resolves. */
-export async function prepareShare(config: ShareConfig, recorder: BatchRecorder): Promise<LoadEngine> {
+/**
+ * The engine of one share, recording into `recorder`; its setup has run when this resolves. The flow
+ * comes from the catalogue's module, or from `bundled` (a pod's bundle carries its catalogue).
+ */
+export async function prepareShare(config: ShareConfig, recorder: BatchRecorder, bundled?: LoadFlowCatalogue): Promise<LoadEngine> {
   const engine = new LoadEngine({
-    flow: await loadFlow(config),
+    flow: await loadFlow(config, bundled),
     baseUrl: config.baseUrl,
     executor: config.executor,
     maxVUs: config.maxVUs,
