@@ -81,6 +81,8 @@ export interface LoadRun {
   /** When the first iteration is (or was) due, ms since epoch; 0 before start(). */
   readonly t0: number;
   readonly metrics: LoadMetrics;
+  /** How long after an event the run may still be without it (shares run elsewhere report in batches). */
+  readonly reportLagMs: number;
   start(): Promise<void>;
   setPhase(name: string, at?: number): void;
   stop(): void;
@@ -92,6 +94,7 @@ export interface LoadRun {
 
 export class LoadEngine implements LoadRun {
   readonly runId: string;
+  readonly reportLagMs = 0;
   readonly tally: LoadTally;
   private readonly events: LoadEvents;
   /** Intended start of each of this engine's iterations (ms from t0), and its number in the whole load. */

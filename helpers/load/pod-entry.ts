@@ -2,7 +2,8 @@
 // catalogue one script). The pod runs share JOB_COMPLETION_INDEX of the schedule and talks to the
 // run only through ConfigMaps in its namespace, with its ServiceAccount's token, as in-cluster clients
 // do: it reports "ready" once its flow's setup ran, waits for the run's start instant, runs its share
-// and writes its events back gzip-compressed, split into ConfigMaps under the 1 MiB object limit.
+// and writes its events back every few seconds (so the run sees the load as it goes: the check that
+// it sends anything, abortOnFail), gzip-compressed, in ConfigMaps under the 1 MiB object limit.
 import fs from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -31,6 +32,12 @@ export interface PodJobConfig {
 
 /** Bytes of compressed events per ConfigMap: base64 makes 4/3 of them, under the 1 MiB object limit. */
 export const RESULT_CHUNK_BYTES = 700 * 1024;
+/** How often a pod writes its events back. */
+export const POD_FLUSH_MS = 2_000;
+/** The label telling a pod's state ConfigMap ("state") from its events ("events"). */
+export const LOAD_PART_LABEL = "gameday.dev/load-part";
+/** The key of the compressed events (JSON EventBatch) in an events ConfigMap. */
+export const EVENTS_KEY = "events.json.gz";
 
 interface Api {
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }>;
@@ -56,9 +63,9 @@ function inClusterApi(): Api {
   };
 }
 
-async function upsertConfigMap(api: Api, job: PodJobConfig, name: string, content: { data?: Record<string, string>; binaryData?: Record<string, string> }): Promise<void> {
+async function upsertConfigMap(api: Api, job: PodJobConfig, name: string, part: "state" | "events", content: { data?: Record<string, string>; binaryData?: Record<string, string> }): Promise<void> {
   const at = `/api/v1/namespaces/${job.namespace}/configmaps`;
-  const object = { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: job.namespace, labels: job.labels }, ...content };
+  const object = { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: job.namespace, labels: { ...job.labels, [LOAD_PART_LABEL]: part } }, ...content };
   let answer = await api.call("POST", at, object);
   if (answer.status === 409) answer = await api.call("PUT", `${at}/${name}`, object); // a retried pod
   if (answer.status >= 300) throw new Error(`writing ConfigMap ${job.namespace}/${name}: HTTP ${answer.status} ${answer.body.slice(0, 300)}`);
@@ -89,19 +96,33 @@ export async function runPod(catalogue: LoadFlowCatalogue, env: NodeJS.ProcessEn
     if (!config) throw new Error(`JOB_COMPLETION_INDEX ${index} is outside the job's ${job.pods} pods`);
     const recorder = new BatchRecorder();
     const engine = await prepareShare(config, recorder, catalogue);
-    await upsertConfigMap(api, job, state, { data: { state: "ready" } });
+    await upsertConfigMap(api, job, state, "state", { data: { state: "ready" } });
     const at = await waitForStart(api, job);
     engine.begin(at);
+    let written = 0;
+    // One writer at a time, in order: a batch too large for one ConfigMap is split over several.
+    const flush = async (): Promise<void> => {
+      if (recorder.empty) return;
+      const packed = gzipSync(JSON.stringify(recorder.drain()));
+      for (let offset = 0; offset < packed.length; offset += RESULT_CHUNK_BYTES) {
+        const part = packed.subarray(offset, offset + RESULT_CHUNK_BYTES);
+        const last = offset + RESULT_CHUNK_BYTES >= packed.length;
+        await upsertConfigMap(api, job, `${state}-${written}`, "events", { data: { index: String(index), sequence: String(written), complete: last ? "true" : "false" }, binaryData: { [EVENTS_KEY]: part.toString("base64") } });
+        written++;
+      }
+    };
+    let flushing = Promise.resolve();
+    const timer = setInterval(() => {
+      flushing = flushing.then(flush);
+    }, POD_FLUSH_MS);
     const outcome = await engine.done();
-    const packed = gzipSync(JSON.stringify(recorder.drain()));
-    const chunks = Math.max(1, Math.ceil(packed.length / RESULT_CHUNK_BYTES));
-    for (let k = 0; k < chunks; k++) {
-      await upsertConfigMap(api, job, `${state}-${k}`, { binaryData: { "events.json.gz": packed.subarray(k * RESULT_CHUNK_BYTES, (k + 1) * RESULT_CHUNK_BYTES).toString("base64") } });
-    }
-    await upsertConfigMap(api, job, state, { data: { state: "done", chunks: String(chunks), reached: String(outcome.reached), planned: String(outcome.planned) } });
+    clearInterval(timer);
+    await flushing;
+    await flush();
+    await upsertConfigMap(api, job, state, "state", { data: { state: "done", chunks: String(written), reached: String(outcome.reached), planned: String(outcome.planned) } });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await upsertConfigMap(api, job, state, { data: { state: "failed", message: message.slice(0, 2_000) } }).catch(() => undefined);
+    await upsertConfigMap(api, job, state, "state", { data: { state: "failed", message: message.slice(0, 2_000) } }).catch(() => undefined);
     throw error;
   }
 }

@@ -55,6 +55,8 @@ interface Worker {
 }
 
 export class LoadWorkers implements LoadRun {
+  /** Workers send their events every 200 ms. */
+  readonly reportLagMs = 1_000;
   readonly tally: LoadTally;
   private readonly workers: Worker[] = [];
   private readonly plannedCount: number;
