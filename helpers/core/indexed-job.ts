@@ -36,6 +36,8 @@ export interface IndexedJobRun extends IndexedJobNames {
   configMaps(labels: Record<string, string>): Promise<JobConfigMap[]>;
   /** Creates a ConfigMap with the job's labels (and `labels`). */
   createConfigMap(name: string, data: Record<string, string>, labels?: Record<string, string>): Promise<void>;
+  /** The Job's own verdict: complete or failed once its controller says so. */
+  status(): Promise<"running" | "complete" | "failed">;
   /** The job's pods that failed, each described (pod, index, reason); empty when none did. */
   failedPods(): Promise<string[]>;
   /** Deletes the Job, its pods, every ConfigMap with its labels and its RBAC; idempotent. */

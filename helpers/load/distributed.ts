@@ -162,6 +162,7 @@ export class DistributedLoad implements LoadRun {
     await this.finished;
     await this.polling;
     if (this.timer) clearInterval(this.timer);
+    if (this.job && !this.failure && !this.stopped) await this.untilComplete(this.job);
     await this.close();
     if (this.failure) throw this.failure;
     const t = this.tally;
@@ -180,6 +181,17 @@ export class DistributedLoad implements LoadRun {
       this.removed?.(`removed Job ${this.jobName}, its pods, ConfigMaps, ServiceAccount, Role and RoleBinding`);
     })();
     return this.closed;
+  }
+
+  /** Every pod wrote its last events; give the Job controller a moment to see the pods end (bounded). */
+  private async untilComplete(job: IndexedJobRun): Promise<void> {
+    const deadline = now() + 15_000;
+    let status = await job.status();
+    while (status === "running" && now() < deadline) {
+      await sleep(250);
+      status = await job.status();
+    }
+    this.options.log?.(`load: Job ${job.namespace}/${this.jobName} ${status === "running" ? "still running 15 s after every pod reported (removed anyway)" : status}`);
   }
 
   private async untilReady(withinMs: number): Promise<void> {

@@ -112,6 +112,13 @@ function indexedJobRun(options: IndexedJobOptions, name: string, labels: Record<
     async createConfigMap(configMap, data, extra = {}) {
       await call(`creating ConfigMap ${namespace}/${configMap}`, () => cluster.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: configMap, namespace, labels: { ...labels, ...extra } }, data } }));
     },
+    async status() {
+      const job = await call(`reading Job ${namespace}/${name}`, () => cluster.batch.readNamespacedJob({ name, namespace }));
+      const conditions = job.status?.conditions ?? [];
+      if (conditions.some((c) => c.type === "Complete" && c.status === "True")) return "complete";
+      if (conditions.some((c) => c.type === "Failed" && c.status === "True")) return "failed";
+      return "running";
+    },
     async failedPods() {
       const pods = await call(`listing the pods of Job ${namespace}/${name}`, () => cluster.core.listNamespacedPod({ namespace, labelSelector: `job-name=${name}` }));
       return pods.items
