@@ -3,11 +3,11 @@
 // official Node image and a ConfigMap, never an image built for gameday.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { HarnessError } from "../core/errors.ts";
 
-/** The bundle runs on this Node (the pods' image is node:<major>-alpine). */
+/** The bundle runs on this Node: the pods' image is the official node:<major>-alpine, digest-less. */
 export const POD_NODE_MAJOR = 20;
+export const LOAD_POD_IMAGE = `node:${POD_NODE_MAJOR}-alpine`;
 
 const POD_ENTRY = fileURLToPath(new URL("./pod-entry.ts", import.meta.url));
 
@@ -20,6 +20,8 @@ export async function bundleLoadPod(catalogue: { module: string; exportName: str
     "runPod(catalogue).then(() => process.exit(0), (error) => { console.error(error instanceof Error ? error.message : String(error)); process.exit(1); });",
   ].join("\n");
   try {
+    // Loaded here, not at import: validating and planning never bundle.
+    const { build } = await import("esbuild");
     const result = await build({
       stdin: { contents: entry, resolveDir: path.dirname(POD_ENTRY), sourcefile: "gameday-load-pod.mjs", loader: "js" },
       bundle: true,

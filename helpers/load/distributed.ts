@@ -10,7 +10,7 @@ import { HarnessError } from "../core/errors.ts";
 import type { IndexedJobHost, IndexedJobRun, JobConfigMap } from "../core/indexed-job.ts";
 import { sleep } from "../core/time.ts";
 import type { OrderRef } from "../target/journey.ts";
-import { bundleLoadPod, POD_NODE_MAJOR } from "./bundle.ts";
+import { bundleLoadPod, LOAD_POD_IMAGE } from "./bundle.ts";
 import { intervalOf, type LoadOutcome, type LoadRun } from "./engine.ts";
 import { LoadTally, replay, type EventBatch } from "./events.ts";
 import type { LoadMetrics } from "./metrics.ts";
@@ -20,8 +20,6 @@ import { now } from "./session.ts";
 import type { ShareConfig } from "./share.ts";
 import type { Threshold, ThresholdResult } from "./thresholds.ts";
 
-/** The pods' image: the official Node image, digest-less, the major the bundle targets. */
-export const LOAD_POD_IMAGE = `node:${POD_NODE_MAJOR}-alpine`;
 const POLL_MS = 1_000;
 /** Time between every pod being ready and the first arrival: pods poll for the start every 100 ms. */
 const LEAD_MS = 2_000;
