@@ -6,7 +6,8 @@ import { BLAST_RADIUS_ENV } from "../helpers/platforms/blast-radius.ts";
 import { KUBERNETES_CAPABILITIES } from "../helpers/platforms/kubernetes/settings.ts";
 import { LOCAL_CAPABILITIES } from "../helpers/platforms/local/local-platform.ts";
 import type { PlatformCapability } from "../helpers/platforms/platform.ts";
-import type { LoadedScenario } from "../helpers/scenario/loader.ts";
+import { ScenarioError } from "../helpers/core/errors.ts";
+import { positionOf, type LoadedScenario } from "../helpers/scenario/loader.ts";
 import { resolvePlatform, type PlatformChoice, type ScenarioPlatform } from "../helpers/scenario/platform.ts";
 import { UsageError } from "./options.ts";
 
@@ -30,6 +31,15 @@ export function platformFor(scenarios: readonly LoadedScenario[], explicit: Scen
   if (Object.keys(clusterEnv).some((name) => !blastRadius.includes(name)) && choice.platform !== "kubernetes") {
     const why = choice.from === "scenarios" ? ` (the selected scenarios declare ${choice.platform}, the default when platform: is absent)` : "";
     throw new UsageError(`--kubeconfig, --context, --namespace, --allow-namespace and --endpoint need --platform kubernetes${why}`);
+  }
+  // The loader refuses distributed without platform: kubernetes; an explicit --platform can still move it.
+  const distributed = scenarios.filter((s) => s.scenario.during.load?.distributed !== undefined);
+  if (choice.platform !== "kubernetes" && distributed.length > 0) {
+    const where = distributed.map((s) => {
+      const { line, col } = positionOf(s.source, ["during", "load", "distributed"]);
+      return `${shownFile(s.file)}:${line}:${col}`;
+    });
+    throw new ScenarioError(`${where.join(", ")}  during.load.distributed runs the load as pods of a Kubernetes Indexed Job, and this run uses --platform ${choice.platform}\nfix: run with --platform kubernetes, or use workers: N to share the load among processes on this machine`);
   }
   return choice;
 }

@@ -76,4 +76,5 @@ export const browseFlow: LoadFlow = {
 export const sockShopLoadFlows: LoadFlowCatalogue = {
   service: "front-end",
   flows: { checkout: checkoutFlow, browse: browseFlow },
+  source: { module: import.meta.url, exportName: "sockShopLoadFlows" },
 };

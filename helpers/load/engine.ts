@@ -4,15 +4,18 @@
 // queued. Latency counts from the intended start. Each request is tagged with the phase of the fault
 // clock when it was sent (the first one of an iteration: at its intended start), each iteration
 // (iteration_duration, dropped_iterations) at its intended start; the runner moves the clock.
+// Everything is recorded as timestamped events (events.ts): into the engine's own tally, or, for a
+// share of a load run elsewhere (`share`, `events`), into a recorder the run replays.
 import { randomUUID } from "node:crypto";
 import { Agent, type Dispatcher } from "undici";
 import { HarnessError } from "../core/errors.ts";
 import type { OrderRef } from "../target/journey.ts";
 import type { LoadFlow, LoadSession } from "../target/load-flow.ts";
-import { LoadMetrics, Trend } from "./metrics.ts";
+import { LoadTally, type LoadEvents } from "./events.ts";
+import type { LoadMetrics, Trend } from "./metrics.ts";
 import { arrivalOffsets, scheduleLength, type ArrivalRate } from "./schedule.ts";
 import { HttpSession, now } from "./session.ts";
-import { judge, type Threshold, type ThresholdResult } from "./thresholds.ts";
+import type { Threshold, ThresholdResult } from "./thresholds.ts";
 
 export interface LoadEngineOptions {
   flow: LoadFlow;
@@ -36,9 +39,23 @@ export interface LoadEngineOptions {
   dispatcher?: Dispatcher;
   /** Delay between the call to start() and the first arrival (the flow's setup runs before it). */
   leadMs?: number;
+  /** This engine runs share `index` of `of`: iterations i with i mod of = index (numbered as in the whole load). */
+  share?: { index: number; of: number };
+  /** Where events go instead of the engine's own tally (a share run away from the run). */
+  events?: LoadEvents;
+  /** The load's id (default: a fresh one). */
+  runId?: string;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+export const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+/** Refuses a base URL that is not loopback unless the game day runs against a cluster. */
+export function assertLoadHost(baseUrl: string, allowRemote: boolean | undefined): void {
+  const host = new URL(baseUrl).hostname;
+  if (!allowRemote && !LOOPBACK.has(host)) {
+    throw new HarnessError(`load refuses to send traffic to ${host}: only loopback addresses unless the game day runs against a cluster (--platform kubernetes)`);
+  }
+}
 
 export interface LoadOutcome {
   metrics: LoadMetrics;
@@ -56,13 +73,33 @@ export interface LoadOutcome {
   reached: number;
 }
 
-export class LoadEngine {
-  readonly runId = randomUUID().slice(0, 8);
-  readonly orders: OrderRef[] = [];
-  readonly lateness = new Trend();
-  metrics: LoadMetrics = new LoadMetrics(now());
+/** A running load as the game day drives it: one engine, or shares of one schedule run elsewhere. */
+export interface LoadRun {
+  readonly planned: number;
+  readonly reachedSoFar: number;
+  readonly lengthMs: number;
+  /** When the first iteration is (or was) due, ms since epoch; 0 before start(). */
+  readonly t0: number;
+  readonly metrics: LoadMetrics;
+  /** How long after an event the run may still be without it (shares run elsewhere report in batches). */
+  readonly reportLagMs: number;
+  start(): Promise<void>;
+  setPhase(name: string, at?: number): void;
+  stop(): void;
+  done(): Promise<LoadOutcome>;
+  /** Ends whatever still runs (processes, pods), on every path; safe to call twice. */
+  close(): Promise<void>;
+  intervalMs(): number;
+}
+
+export class LoadEngine implements LoadRun {
+  readonly runId: string;
+  readonly reportLagMs = 0;
+  readonly tally: LoadTally;
+  private readonly events: LoadEvents;
+  /** Intended start of each of this engine's iterations (ms from t0), and its number in the whole load. */
   private readonly offsets: Float64Array;
-  private readonly phases: { at: number; name: string }[];
+  private readonly numbers: Uint32Array;
   private readonly free: number[];
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
@@ -72,27 +109,38 @@ export class LoadEngine {
   private abortTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private startedAt = 0;
-  private errors = 0;
-  private readonly firstErrors: string[] = [];
   private aborted: ThresholdResult | undefined;
   private finish: (() => void) | undefined;
   private readonly finished: Promise<void>;
   private scheduleDone = false;
+  private readonly interval: number;
 
   constructor(private readonly options: LoadEngineOptions) {
-    const host = new URL(options.baseUrl).hostname;
-    if (!options.allowRemote && !LOOPBACK.has(host)) {
-      throw new HarnessError(`load refuses to send traffic to ${host}: only loopback addresses unless the game day runs against a cluster (--platform kubernetes)`);
+    assertLoadHost(options.baseUrl, options.allowRemote);
+    this.runId = options.runId ?? randomUUID().slice(0, 8);
+    const all = arrivalOffsets(options.executor);
+    this.interval = intervalOf(options.executor, all.length);
+    const { index, of } = options.share ?? { index: 0, of: 1 };
+    const count = index < all.length ? Math.ceil((all.length - index) / of) : 0;
+    this.offsets = new Float64Array(count);
+    this.numbers = new Uint32Array(count);
+    for (let k = 0; k < count; k++) {
+      this.offsets[k] = all[index + k * of] as number;
+      this.numbers[k] = index + k * of + 1;
     }
-    this.offsets = arrivalOffsets(options.executor);
-    this.phases = [{ at: Number.NEGATIVE_INFINITY, name: options.initialPhase ?? "before" }];
+    this.tally = new LoadTally(options.initialPhase ?? "before", now(), options.onOrders);
+    this.events = options.events ?? this.tally;
     this.free = Array.from({ length: options.maxVUs }, (_, i) => options.maxVUs - 1 - i);
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher = options.dispatcher ?? new Agent({ connections: options.maxVUs, pipelining: 1, keepAliveTimeout: 10_000 });
     this.finished = new Promise((resolve) => (this.finish = resolve));
   }
 
-  /** Iterations the schedule holds. */
+  get metrics(): LoadMetrics {
+    return this.tally.metrics;
+  }
+
+  /** Iterations the schedule holds (this engine's share of them). */
   get planned(): number {
     return this.offsets.length;
   }
@@ -107,35 +155,31 @@ export class LoadEngine {
     return scheduleLength(this.options.executor);
   }
 
-  /** When the first iteration is (or was) due, ms since epoch; 0 before start(). */
   get t0(): number {
     return this.startedAt;
   }
 
   /** Moves the fault clock: iterations intended from `at` on carry this phase. */
   setPhase(name: string, at: number = now()): void {
-    this.phases.push({ at, name });
+    this.tally.setPhase(name, at);
   }
 
   phaseAt(at: number): string {
-    for (let i = this.phases.length - 1; i >= 0; i--) if ((this.phases[i] as { at: number }).at <= at) return (this.phases[i] as { name: string }).name;
-    return (this.phases[0] as { name: string }).name;
+    return this.tally.phaseAt(at);
   }
 
-  /**
-   * A request's phase: the phase when it was sent, except that one still in flight when the clock
-   * first moved counts in the next phase. The first phase (the steady state before the fault) then
-   * holds only what the fault never touched; a request the fault caught as it came counts with it.
-   */
   phaseOfRequest(sentAt: number, endedAt: number): string {
-    const first = this.phases[0] as { name: string };
-    const second = this.phases[1];
-    const phase = this.phaseAt(sentAt);
-    return phase === first.name && second !== undefined && endedAt >= second.at ? second.name : phase;
+    return this.tally.phaseOfRequest(sentAt, endedAt);
   }
 
   /** Runs the flow's setup, then starts the schedule. Resolves once the first arrival is scheduled. */
   async start(): Promise<void> {
+    await this.prepare();
+    this.begin(now() + (this.options.leadMs ?? 20));
+  }
+
+  /** Runs the flow's setup (unmeasured). */
+  async prepare(): Promise<void> {
     const { flow } = this.options;
     if (flow.setup) {
       await flow.setup({
@@ -144,8 +188,12 @@ export class LoadEngine {
         session: (vu) => this.session(vu, 0, now(), () => undefined, () => undefined),
       });
     }
-    this.startedAt = now() + (this.options.leadMs ?? 20);
-    this.metrics = new LoadMetrics(this.startedAt);
+  }
+
+  /** Starts the schedule with its first arrival due at `t0` (ms since epoch): shares of one load begin at the same instant. */
+  begin(t0: number): void {
+    this.startedAt = t0;
+    this.tally.restart(t0);
     this.tick();
     if (this.options.thresholds?.some((t) => t.abortOnFail)) this.abortTimer = setInterval(() => this.evaluateAbort(), 1_000);
   }
@@ -157,19 +205,26 @@ export class LoadEngine {
     this.endSchedule();
   }
 
+  /** Everything runs in this process: stopping is enough; iterations in flight end by their timeouts. */
+  close(): Promise<void> {
+    this.stop();
+    return Promise.resolve();
+  }
+
   /** Resolves when the schedule is over (or stopped) and no iteration is in flight. */
   async done(): Promise<LoadOutcome> {
     await this.finished;
     if (this.abortTimer) clearInterval(this.abortTimer);
     if (this.ownsDispatcher) await this.dispatcher.close();
+    const t = this.tally;
     return {
-      metrics: this.metrics,
-      orders: this.orders,
-      lateness: this.lateness,
+      metrics: t.metrics,
+      orders: t.orders,
+      lateness: t.lateness,
       startedAt: this.startedAt,
       endedAt: now(),
-      errors: this.errors,
-      firstErrors: this.firstErrors,
+      errors: t.errors,
+      firstErrors: t.firstErrors,
       aborted: this.aborted,
       planned: this.offsets.length,
       reached: this.next,
@@ -185,7 +240,7 @@ export class LoadEngine {
     if (this.stopped) return;
     const t = now();
     while (this.next < this.offsets.length && this.startedAt + (this.offsets[this.next] as number) <= t) {
-      this.dispatch(this.next, this.startedAt + (this.offsets[this.next] as number), t);
+      this.dispatch(this.numbers[this.next] as number, this.startedAt + (this.offsets[this.next] as number), t);
       this.next++;
     }
     if (this.next >= this.offsets.length) {
@@ -202,68 +257,52 @@ export class LoadEngine {
     if (this.inFlight === 0) this.finish?.();
   }
 
-  private dispatch(index: number, intended: number, actual: number): void {
-    const phase = this.phaseAt(intended);
-    this.metrics.scheduled(phase, intended);
-    this.lateness.add(Math.max(0, actual - intended));
+  private dispatch(iteration: number, intended: number, actual: number): void {
     const vu = this.free.pop();
-    if (vu === undefined) {
-      this.metrics.phase(phase).dropped_iterations++;
-      return;
-    }
+    this.events.arrival(intended, Math.max(0, actual - intended), vu === undefined);
+    if (vu === undefined) return;
     this.inFlight++;
     // A request (and a check) carries the phase of the moment it counts from: an iteration that starts
     // before the fault and places its order once the fault is in place has that order in inject or during.
     const session = this.session(
       vu,
-      index + 1,
+      iteration,
       intended,
-      (r) => this.metrics.request(this.phaseOfRequest(r.at, r.at + r.ms), r.at, r.ms, r.failed),
-      (ok) => this.metrics.phase(this.phaseAt(now())).checks.add(ok),
+      (r) => this.events.request(r.at, r.ms, r.failed),
+      (ok) => this.events.check(now(), ok),
     );
-    void this.iterate(session, intended, phase).finally(() => {
+    void this.iterate(session, intended).finally(() => {
       this.free.push(vu);
       this.inFlight--;
       if (this.scheduleDone && this.inFlight === 0) this.finish?.();
     });
   }
 
-  private async iterate(session: LoadSession, intended: number, phase: string): Promise<void> {
-    const metrics = this.metrics.phase(phase);
+  private async iterate(session: LoadSession, intended: number): Promise<void> {
     try {
       const result = await this.options.flow.iteration(session);
-      if (result?.orders && result.orders.length > 0) {
-        this.orders.push(...result.orders);
-        this.options.onOrders?.(result.orders);
-      }
+      if (result?.orders && result.orders.length > 0) this.events.placed(result.orders);
     } catch (error) {
-      this.errors++;
-      if (this.firstErrors.length < 5) this.firstErrors.push(error instanceof Error ? error.message : String(error));
+      this.events.flowError(error instanceof Error ? error.message : String(error));
     } finally {
-      metrics.iterations++;
-      metrics.iteration_duration.add(now() - intended);
+      this.events.iteration(intended, now() - intended);
     }
   }
 
   private evaluateAbort(): void {
     if (this.aborted || this.stopped) return;
-    const elapsed = now() - this.startedAt;
-    const all = this.metrics.total();
-    for (const threshold of this.options.thresholds ?? []) {
-      if (!threshold.abortOnFail || elapsed < threshold.delayAbortEvalMs) continue;
-      const phase = threshold.phase === undefined ? all : this.metrics.phases.get(threshold.phase);
-      if (phase === undefined || phase.scheduled === 0) continue; // not reached yet: judged at the end
-      const result = judge(threshold, this.metrics.phases, all, this.intervalMs());
-      if (result.value === undefined || result.passed) continue;
-      this.aborted = result;
-      this.stop();
-      this.options.onAbort?.(result);
-      return;
-    }
+    const result = this.tally.failingAbort(this.options.thresholds ?? [], now() - this.startedAt, this.intervalMs());
+    if (result === undefined) return;
+    this.aborted = result;
+    this.stop();
+    this.options.onAbort?.(result);
   }
 
-  /** The mean schedule interval (ms), the shortest window a counter's rate is taken over. */
+  /** The mean schedule interval (ms) of the whole load, the shortest window a counter's rate is taken over. */
   intervalMs(): number {
-    return this.offsets.length === 0 ? 1_000 : Math.max(1, this.lengthMs / this.offsets.length);
+    return this.interval;
   }
 }
+
+/** The mean interval between a whole schedule's `count` arrivals (ms). */
+export const intervalOf = (executor: ArrivalRate, count: number): number => (count === 0 ? 1_000 : Math.max(1, scheduleLength(executor) / count));

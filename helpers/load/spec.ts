@@ -30,6 +30,10 @@ const Common = {
   /** Per request; a request unanswered by then is a failed request of this duration. */
   timeout: Duration.default(10_000),
   thresholds: z.record(z.string(), z.array(ThresholdItem).min(1)).default({}),
+  /** Child processes sharing the schedule on the machine running the game day (any platform). */
+  workers: z.int().min(1).default(1).describe("child processes that share the schedule (iteration i to worker i mod N)"),
+  /** With --platform kubernetes: the engine runs as an Indexed Job of this many pods in the game day's namespace. */
+  distributed: z.strictObject({ pods: z.int().min(1).describe("pods of the Indexed Job; iteration i to the pod with JOB_COMPLETION_INDEX i mod pods") }).optional(),
 };
 
 export const LoadSpec = z.discriminatedUnion("executor", [
@@ -67,9 +71,15 @@ export interface LoadCaps {
   durationMs: number;
   iterations: number;
   vus: number;
+  /** Worker processes (workers) and pods (distributed.pods). */
+  workers: number;
+  pods: number;
 }
 
-/** GAMEDAY_LOAD_MAX_RATE (per second, 2000), _MAX_DURATION (seconds, 600), _MAX_ITERATIONS (200000), _MAX_VUS (1000). */
+/**
+ * GAMEDAY_LOAD_MAX_RATE (per second, 2000), _MAX_DURATION (seconds, 600), _MAX_ITERATIONS (200000),
+ * _MAX_VUS (1000), _MAX_WORKERS (16), _MAX_PODS (20).
+ */
 export function loadCaps(env: NodeJS.ProcessEnv = process.env): LoadCaps {
   const read = (name: string, fallback: number): number => {
     const v = Number(env[name]);
@@ -80,6 +90,8 @@ export function loadCaps(env: NodeJS.ProcessEnv = process.env): LoadCaps {
     durationMs: read("GAMEDAY_LOAD_MAX_DURATION", 600) * 1_000,
     iterations: read("GAMEDAY_LOAD_MAX_ITERATIONS", 200_000),
     vus: read("GAMEDAY_LOAD_MAX_VUS", 1_000),
+    workers: read("GAMEDAY_LOAD_MAX_WORKERS", 16),
+    pods: read("GAMEDAY_LOAD_MAX_PODS", 20),
   };
 }
 
@@ -145,6 +157,21 @@ export function loadFindings(raw: unknown, caps: LoadCaps = loadCaps()): LoadFin
   if (maxVUs > caps.vus) findings.push({ path: ["maxVUs"], code: "over_cap", message: `maxVUs ${maxVUs} is above the cap of ${caps.vus}`, fix: "lower it, or raise GAMEDAY_LOAD_MAX_VUS" });
   if (spec.maxVUs !== undefined && spec.maxVUs < spec.preAllocatedVUs) {
     findings.push({ path: ["maxVUs"], code: "vus", message: `maxVUs (${spec.maxVUs}) is below preAllocatedVUs (${spec.preAllocatedVUs})`, fix: "make maxVUs at least preAllocatedVUs, or leave it out" });
+  }
+  if (spec.workers > caps.workers) {
+    findings.push({ path: ["workers"], code: "over_cap", message: `workers ${spec.workers} is above the cap of ${caps.workers}`, fix: "lower it, or raise GAMEDAY_LOAD_MAX_WORKERS" });
+  }
+  const shares = spec.distributed?.pods ?? spec.workers;
+  if (shares > maxVUs) {
+    findings.push({ path: spec.distributed ? ["distributed", "pods"] : ["workers"], code: "vus", message: `${shares} ${spec.distributed ? "pods" : "workers"} share ${maxVUs} virtual users: each needs at least one`, fix: `raise maxVUs to at least ${shares}, or share among fewer` });
+  }
+  if (spec.distributed) {
+    if (spec.distributed.pods > caps.pods) {
+      findings.push({ path: ["distributed", "pods"], code: "over_cap", message: `distributed.pods ${spec.distributed.pods} is above the cap of ${caps.pods}`, fix: "lower it, or raise GAMEDAY_LOAD_MAX_PODS" });
+    }
+    if (spec.workers > 1) {
+      findings.push({ path: ["workers"], code: "distributed_workers", message: "workers and distributed both share the load: pick one", fix: "leave workers out when the load runs as pods (distributed.pods), or drop distributed" });
+    }
   }
   if (spec.before + spec.after >= length) {
     findings.push({

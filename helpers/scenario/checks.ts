@@ -181,6 +181,15 @@ export function semanticChecks(document: unknown): Finding[] {
     ...checkGates(document),
   ];
   for (const finding of loadFindings(during.load)) findings.push({ ...finding, path: ["during", "load", ...finding.path] });
+  if (isRecord(during.load) && during.load.distributed !== undefined && document.platform !== "kubernetes") {
+    findings.push({
+      path: ["during", "load", "distributed"],
+      at: "key",
+      code: "distributed_needs_kubernetes",
+      message: `distributed runs the load as pods of a Kubernetes Indexed Job, and this scenario runs on platform ${typeof document.platform === "string" ? document.platform : "local (the default)"}`,
+      fix: "add platform: kubernetes (and run with --platform kubernetes), or use workers: N to share the load among processes on this machine",
+    });
+  }
   return findings;
 }
 

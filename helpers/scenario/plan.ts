@@ -5,6 +5,7 @@ import type { PlatformCapability } from "../platforms/platform.ts";
 import { createFault, whyPlatformCannot } from "../faults/index.ts";
 import type { Target } from "../target/target.ts";
 import { expectation } from "./expectation.ts";
+import { LOAD_POD_IMAGE } from "../load/bundle.ts";
 import type { LoadedScenario } from "./loader.ts";
 import { probeSubject } from "../probes/catalogue.ts";
 import type { AbortWhenSpec, DetectSpec, FaultSpec, InvariantSpec } from "./schema.ts";
@@ -62,7 +63,15 @@ export function formatPlan(
   add("", "each fault is recorded in the ledger before it is applied, proven to take effect, and reverted in teardown");
   for (const spec of s.proof) add("", `proof, ${describeCheck(spec)}   (failing: fault not effective, exit 3)`);
   for (const j of s.during.journeys) add("during", `journey ${j.journey} × ${j.count}${j.user ? ` as ${j.user}` : ""}${j.mustSucceed ? "" : " (failures tolerated)"}`);
-  for (const spec of s.during.invariants) add(s.during.journeys.length === 0 ? "during" : "", describeCheck(spec));
+  const load = s.during.load;
+  if (load) {
+    const shared = load.distributed ? `, shared by ${load.distributed.pods} pods` : load.workers > 1 ? `, shared by ${load.workers} worker processes on this machine` : "";
+    add(s.during.journeys.length === 0 ? "during" : "", `load ${load.flow} (${load.executor}${shared}), from ${formatMs(load.before)} before the fault to ${formatMs(load.after)} after the revert`);
+    if (load.distributed) {
+      add("", `CREATES: Indexed Job gameday-load-<id> of ${load.distributed.pods} pods on ${LOAD_POD_IMAGE} in the game day's namespace, with its ConfigMaps, ServiceAccount, Role (ConfigMaps only) and RoleBinding; recorded in the ledger first, deleted when the load ends`);
+    }
+  }
+  for (const spec of s.during.invariants) add(s.during.journeys.length === 0 && !load ? "during" : "", describeCheck(spec));
   s["abort-when"].forEach((spec, i) => add(i === 0 ? "abort when" : "", `${abortWhen(spec)}: revert every fault at once, end as aborted (a finding, exit 1)`));
   add("recover", s.recover.revert ? "revert every fault, newest first" : "no revert here (recover.revert: false); teardown still reverts");
   if (s.recover.settle > 0) add("", `settle ${formatMs(s.recover.settle)}`);

@@ -61,4 +61,9 @@ export interface LoadFlowCatalogue {
   /** The service the flows' paths are relative to. */
   readonly service: string;
   readonly flows: Readonly<Record<string, LoadFlow>>;
+  /**
+   * Where another process finds this catalogue: the module (its `import.meta.url`) and the export's
+   * name. A load shared among worker processes or pods needs it; without it the load runs in one engine.
+   */
+  readonly source?: { readonly module: string; readonly exportName: string };
 }

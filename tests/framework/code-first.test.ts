@@ -121,6 +121,7 @@ test.describe("the game day's fixtures", () => {
       return Promise.resolve({ title: fault.title, injectedAt: Date.now(), original: {}, proveEffect: () => Promise.resolve(""), revert: () => Promise.resolve() } satisfies ActiveFault);
     },
     revertAll: () => Promise.resolve(),
+    recordChange: () => () => undefined,
   };
   const timeline: GameDayTimeline = { mark: () => undefined, phase: () => undefined, record: () => undefined, watch: () => undefined };
   const gameday = createGameDay({ page: {} as Page, platform: {} as Platform, queues: {} as QueueInspector, chaos, timeline, target, journeyCatalogue: { journeys: {} } });

@@ -104,7 +104,7 @@ test.describe("thresholds", () => {
 test.describe("during.load checks", () => {
   const base = { executor: "constant-arrival-rate", flow: "checkout", rate: 10, duration: "30s", preAllocatedVUs: 5 };
   test("caps, phases that do not fit, and malformed thresholds are located findings", () => {
-    const caps = { rate: 100, durationMs: 60_000, iterations: 1_000, vus: 50 };
+    const caps = { rate: 100, durationMs: 60_000, iterations: 1_000, vus: 50, workers: 4, pods: 3 };
     expect(loadFindings(base, caps)).toEqual([]);
     const codes = (raw: unknown) => loadFindings(raw, caps).map((f) => `${f.path.join(".")} ${f.code}`);
     expect(codes({ ...base, rate: 500 })).toEqual(["rate over_cap", "duration over_cap"]);
@@ -113,6 +113,11 @@ test.describe("during.load checks", () => {
     expect(codes({ ...base, maxVUs: 2 })).toEqual(["maxVUs vus"]);
     expect(codes({ ...base, before: "20s", after: "10s" })).toEqual(["before no_during"]);
     expect(codes({ ...base, thresholds: { "http_req_duration{phase:during}": ["p95<1500"] } })).toEqual(["thresholds.http_req_duration{phase:during}.0 bad_threshold"]);
+    expect(codes({ ...base, workers: 4 })).toEqual([]);
+    expect(codes({ ...base, workers: 5 })).toEqual(["workers over_cap", "workers vus"]);
+    expect(codes({ ...base, distributed: { pods: 3 } })).toEqual([]);
+    expect(codes({ ...base, distributed: { pods: 4 } })).toEqual(["distributed.pods over_cap"]);
+    expect(codes({ ...base, distributed: { pods: 2 }, workers: 2 })).toEqual(["workers distributed_workers"]);
   });
 });
 

@@ -21,6 +21,7 @@ test("a valid load comes back typed, k6's option names kept", () => {
     before: 5_000,
     after: 5_000,
     timeout: 10_000,
+    workers: 1,
     stages: [
       { target: 20, duration: 10_000 },
       { target: 20, duration: 10_000 },

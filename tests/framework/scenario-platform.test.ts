@@ -85,3 +85,20 @@ test("the CLI: plan follows platform:, --platform overrides it, and run refuses 
   expect(mixed.output, "refused before Playwright or a control plane started").not.toMatch(/Running \d+ test|embedded Kubernetes control plane/);
   expect(fs.existsSync(testInfo.outputPath("reports")), "nothing was run, so no report").toBe(false);
 });
+
+test("gameday run refuses a distributed load moved to --platform local: exit 2 at the key, nothing started", async () => {
+  const file = path.join(test.info().outputDir, "distributed.yaml");
+  const text = fs
+    .readFileSync("scenarios/queue-consumer-outage-under-load.yaml", "utf8")
+    .replace(/^target: sock-shop$/m, "target: sock-shop\nplatform: kubernetes")
+    .replace(/^    preAllocatedVUs: 20$/m, "    distributed: { pods: 2 }\n    preAllocatedVUs: 20");
+  expect(text, "the scenario still has the lines this test rewrites").toContain("distributed: { pods: 2 }");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  const line = text.split("\n").findIndex((l) => l.includes("distributed:")) + 1;
+  const result = await gameday(["run", file, "--platform", "local"]);
+  expect(result.code, result.output).toBe(2);
+  expect(result.stderr).toContain(`distributed.yaml:${line}:5  during.load.distributed runs the load as pods of a Kubernetes Indexed Job, and this run uses --platform local`);
+  expect(result.stderr).toContain("fix: run with --platform kubernetes");
+  expect(result.output).not.toMatch(/Running \d+ test/);
+});

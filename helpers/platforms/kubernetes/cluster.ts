@@ -5,10 +5,12 @@
 import {
   ApiException,
   AppsV1Api,
+  BatchV1Api,
   CoordinationV1Api,
   CoreV1Api,
   KubeConfig,
   NetworkingV1Api,
+  RbacAuthorizationV1Api,
   PatchStrategy,
   setHeaderOptions,
 } from "@kubernetes/client-node";
@@ -38,6 +40,8 @@ export interface Cluster {
   readonly core: CoreV1Api;
   readonly networking: NetworkingV1Api;
   readonly coordination: CoordinationV1Api;
+  readonly batch: BatchV1Api;
+  readonly rbac: RbacAuthorizationV1Api;
 }
 
 /** Loads a kubeconfig and context, failing with exit 2 and the fix when either is missing. */
@@ -78,6 +82,8 @@ export function connectCluster(selection: ClusterSelection = {}): Cluster {
     core: config.makeApiClient(CoreV1Api),
     networking: config.makeApiClient(NetworkingV1Api),
     coordination: config.makeApiClient(CoordinationV1Api),
+    batch: config.makeApiClient(BatchV1Api),
+    rbac: config.makeApiClient(RbacAuthorizationV1Api),
   };
 }
 

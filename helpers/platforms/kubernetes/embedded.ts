@@ -14,6 +14,8 @@ import { LocalPlatform } from "../local/local-platform.ts";
 import { apiMessage, call, connectCluster, type Cluster } from "./cluster.ts";
 import { controlPlaneBinDir, LocalControlPlane } from "./control-plane.ts";
 import { KubernetesPlatform } from "./kubernetes-platform.ts";
+import { JobBinding } from "./job-binding.ts";
+import { LOCAL_PROCESS_LABEL } from "./kwok-stages.ts";
 import { ProcessBinding } from "./process-binding.ts";
 
 export interface EmbeddedKubernetesOptions {
@@ -75,6 +77,8 @@ export interface EmbeddedTarget {
   namespace: string;
   local: LocalPlatform;
   binding: ProcessBinding;
+  /** Runs the pods of gameday's Jobs (a distributed load) as local processes. */
+  jobs: JobBinding;
   /** Stops the binding, the processes and broker, then the control plane. Idempotent. */
   stop(): Promise<void>;
 }
@@ -116,7 +120,9 @@ export async function deployEmbeddedTarget(options: EmbeddedKubernetesOptions & 
     await waitForDeployments(controlPlane, cluster, namespace, local.supervisor.names(), options.readyTimeoutMs ?? 60_000);
     const binding = new ProcessBinding({ cluster, namespace, supervisor: local.supervisor, ...(log ? { log } : {}) }).start();
     cleanups.push(() => binding.stop());
-    return { controlPlane, cluster, namespace, local, binding, stop };
+    const jobs = new JobBinding({ cluster, namespace, ...(log ? { log } : {}) }).start();
+    cleanups.push(() => jobs.stop());
+    return { controlPlane, cluster, namespace, local, binding, jobs, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -135,6 +141,9 @@ export async function startEmbeddedKubernetes(options: EmbeddedKubernetesOptions
       blastRadius: options.blastRadius,
       ephemeral: true,
       endpoint: (service) => embedded.local.endpoint(service),
+      // The pods of gameday's Jobs run here, as local processes (JobBinding): they reach what this machine reaches.
+      podEndpoint: (service) => embedded.local.endpoint(service),
+      jobPodLabels: { [LOCAL_PROCESS_LABEL]: "node" },
       logs: (deployment, sinceMs) => embedded.local.logs(deployment, sinceMs),
       monitoring: embedded.local.monitoring,
       onDispose: embedded.stop,

@@ -23,6 +23,8 @@ import { apiMessage, call, connectCluster, isAlreadyExists, isNotFound, mergePat
 import { applyPatch, envAsSeen, envMutation, fieldRecord, imagesMutation, recordedField, replicasMutation, unschedulableMutation, type Field, type Mutation, type Recorded } from "./mutations.ts";
 import { forgetRestored, mergeOriginal, MANAGED_BY_LABEL, originalPatch, readOriginal, RUN_LABEL, type OriginalState } from "./original-state.ts";
 import { DEFAULT_BLAST_RADIUS, replicasWithinBlastRadius, type BlastRadius } from "../blast-radius.ts";
+import type { IndexedJobHost, IndexedJobRequest, IndexedJobRun } from "../../core/indexed-job.ts";
+import { startIndexedJob } from "./indexed-job.ts";
 import { leaseKillSwitch, NamespaceLease } from "./safety.ts";
 import type { RemoteKillSwitch } from "../kill-switch.ts";
 import { assertNamespaceAllowed, KUBERNETES_CAPABILITIES, type ClusterSettings } from "./settings.ts";
@@ -44,6 +46,10 @@ export interface KubernetesPlatformOptions {
   onDispose?: () => Promise<void>;
   /** The target's monitoring: the embedded stack's, or a team's Prometheus (--prometheus). */
   monitoring?: Monitoring | undefined;
+  /** Where a pod in the namespace reaches a service (default: its Service's cluster DNS name and first port). */
+  podEndpoint?: (service: string) => string;
+  /** Extra labels on the pods of Indexed Jobs gameday starts (the embedded cluster runs them as local processes). */
+  jobPodLabels?: Record<string, string>;
   /** Seconds a crashed run keeps the namespace locked. */
   leaseSeconds?: number;
   /** How often the lock is renewed (default: a third of leaseSeconds). */
@@ -79,7 +85,7 @@ export function parsePodLog(text: string, pod: string, sinceMs: number): LogLine
   return lines;
 }
 
-export class KubernetesPlatform implements Platform {
+export class KubernetesPlatform implements Platform, IndexedJobHost {
   readonly name = "kubernetes";
   readonly capabilities: ReadonlySet<PlatformCapability> = KUBERNETES_CAPABILITIES;
   readonly scope: Record<string, string>;
@@ -470,6 +476,21 @@ export class KubernetesPlatform implements Platform {
 
   endpoint(service: string): string {
     return this.options.endpoint(service);
+  }
+
+  /** An Indexed Job in the game day's namespace (indexed-job.ts); the caller records it in the ledger first. */
+  startIndexedJob(request: IndexedJobRequest): Promise<IndexedJobRun> {
+    this.lease.assertHeld(`start Job ${this.namespace}/${request.name}`);
+    return startIndexedJob({ cluster: this.cluster, namespace: this.namespace, runId: this.options.runId, ...(this.options.jobPodLabels ? { podLabels: this.options.jobPodLabels } : {}) }, request);
+  }
+
+  /** Where a pod reaches a service: the option, else the Service's cluster DNS name and first port. */
+  async podEndpoint(service: string): Promise<string> {
+    if (this.options.podEndpoint) return this.options.podEndpoint(service);
+    const found = await call(`reading Service ${this.namespace}/${service}`, () => this.cluster.core.readNamespacedService({ name: service, namespace: this.namespace }));
+    const port = found.spec?.ports?.[0]?.port;
+    if (port === undefined) throw new HarnessError(`Service ${this.namespace}/${service} has no port: a pod cannot reach it`);
+    return `http://${service}.${this.namespace}.svc:${port}`;
   }
 
   dispose(): Promise<void> {

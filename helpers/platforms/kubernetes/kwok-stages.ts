@@ -221,12 +221,16 @@ const podReady = stage("pod-ready", {
   },
 });
 
-/** Pods of Jobs finish at once; without this a Job never completes. */
+/** A pod the embedded cluster runs as a local process (a gameday load Job's): its process, not kwok, ends it. */
+export const LOCAL_PROCESS_LABEL = "gameday.dev/local-process";
+
+/** Pods of Jobs finish at once (without this a Job never completes), except those run as local processes. */
 const podComplete = stage("pod-complete", {
   resourceRef: pod,
   selector: {
     matchExpressions: [
       notBeingDeleted,
+      { key: `.metadata.labels["${LOCAL_PROCESS_LABEL}"]`, operator: "DoesNotExist" },
       { key: ".status.phase", operator: "In", values: ["Running"] },
       { key: ".metadata.ownerReferences.[].kind", operator: "In", values: ["Job"] },
     ],

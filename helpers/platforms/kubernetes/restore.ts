@@ -7,6 +7,7 @@ import type { V1Deployment } from "@kubernetes/client-node";
 import { describeError, HarnessError } from "../../core/errors.ts";
 import type { LedgerEntry } from "../../ledger/ledger.ts";
 import { apiMessage, call, connectCluster, isNotFound, mergePatch, type Cluster } from "./cluster.ts";
+import { removeRunJobs } from "./indexed-job.ts";
 import { applyPatch, envMutation, imagesMutation, replicasMutation, unschedulableMutation } from "./mutations.ts";
 import { MANAGED_BY_LABEL, ORIGINAL_ANNOTATION, originalPatch, readOriginal, RUN_LABEL } from "./original-state.ts";
 import { LEASE_NAME } from "./safety.ts";
@@ -92,6 +93,7 @@ export async function restoreNamespace(cluster: Cluster, namespace: string, opti
       if (!isNotFound(error)) throw new HarnessError(`removing NetworkPolicy ${namespace}/${name}: ${apiMessage(error)}`, { cause: error });
     }
   }
+  actions.push(...(await removeRunJobs(cluster, namespace, ours)));
   const nodes = await call("listing nodes", () => cluster.core.listNode());
   for (const node of nodes.items) {
     const original = readOriginal(node);
