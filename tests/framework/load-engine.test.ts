@@ -114,7 +114,8 @@ test.describe("during.load checks", () => {
     expect(codes({ ...base, before: "20s", after: "10s" })).toEqual(["before no_during"]);
     expect(codes({ ...base, thresholds: { "http_req_duration{phase:during}": ["p95<1500"] } })).toEqual(["thresholds.http_req_duration{phase:during}.0 bad_threshold"]);
     expect(codes({ ...base, workers: 4 })).toEqual([]);
-    expect(codes({ ...base, workers: 5 })).toEqual(["workers over_cap", "workers vus"]);
+    expect(codes({ ...base, workers: 5 })).toEqual(["workers over_cap"]);
+    expect(codes({ ...base, workers: 4, preAllocatedVUs: 3 })).toEqual(["workers vus"]);
     expect(codes({ ...base, distributed: { pods: 3 } })).toEqual([]);
     expect(codes({ ...base, distributed: { pods: 4 } })).toEqual(["distributed.pods over_cap"]);
     expect(codes({ ...base, distributed: { pods: 2 }, workers: 2 })).toEqual(["workers distributed_workers"]);
