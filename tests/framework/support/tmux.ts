@@ -20,8 +20,13 @@ export class TmuxTerminal {
     const exports = Object.entries(options.env)
       .filter((e): e is [string, string] => e[1] !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e[0]))
       .map(([k, v]) => `export ${k}=${quote(v)}`);
+    // The tmux server hands its sessions the environment of whoever started it (this test, with CI
+    // set in CI): what `env` leaves out must be unset, or the command sees it anyway.
+    const unsets = Object.keys(process.env)
+      .filter((k) => options.env[k] === undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+      .map((k) => `unset ${k}`);
     // The pane stays open after the command ends, so its last screen can still be read.
-    fs.writeFileSync(script, [...exports, `cd ${quote(options.cwd)}`, `${command.map(quote).join(" ")}`, `echo $? > ${quote(this.exitFile)}`, "sleep 3600", ""].join("\n"));
+    fs.writeFileSync(script, [...unsets, ...exports, `cd ${quote(options.cwd)}`, `${command.map(quote).join(" ")}`, `echo $? > ${quote(this.exitFile)}`, "sleep 3600", ""].join("\n"));
     this.tmux("new-session", "-d", "-s", "t", "-x", "200", "-y", "50", `bash ${quote(script)}`);
     this.tmux("set-option", "-t", "t", "history-limit", "20000");
   }
