@@ -16,3 +16,33 @@ export function processesWithEnv(name: string, value: string): number[] {
   }
   return pids;
 }
+
+/**
+ * The process groups a command's kill must reach: its own, and those its children lead (`gameday run`
+ * starts Playwright in a group of its own, so a kill of the CLI's group alone leaves the run going).
+ */
+export function processGroupsOf(pid: number): number[] {
+  const groups = new Set<number>([pid]);
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const [, ppid, pgid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(ppid) === pid) groups.add(Number(pgid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return [...groups];
+}
+
+/** SIGKILL to every group of processGroupsOf(pid): the command dies as a cancelled CI job's does, no teardown anywhere. */
+export function killCommand(pid: number): void {
+  for (const group of processGroupsOf(pid)) {
+    try {
+      process.kill(-group, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { processesWithEnv } from "../../helpers/core/processes.ts";
+import { killCommand, processesWithEnv } from "../../helpers/core/processes.ts";
 import { pickOne, seededRandom } from "../../helpers/core/seeded.ts";
 import { Ledger } from "../../helpers/ledger/ledger.ts";
 import { scenarioFilesIn } from "../../helpers/scenario/selection.ts";
@@ -67,22 +67,6 @@ function processesOf(stateDir: string): string[] {
   });
 }
 
-/** The process groups of the runner: `gameday run`'s own, and the one it starts Playwright in (its children's). */
-function runnerGroups(cliPid: number): number[] {
-  const groups = new Set<number>([cliPid]);
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const [, ppid, pgid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(ppid) === cliPid) groups.add(Number(pgid));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return [...groups];
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One kill: run, wait for the phase, kill the group, restore, and list what is left. */
@@ -106,15 +90,7 @@ export async function crashOnce(point: KillPoint, workDir: string, log: (line: s
   const killedIn = finished ? "finished" : phaseOf(output);
   // The runner dies as a CI job's cancellation kills it: the CLI and Playwright with its workers, at
   // once, no teardown anywhere. What the run started in groups of their own is what restore must find.
-  if (!finished) {
-    for (const group of runnerGroups(runner.pid ?? 0)) {
-      try {
-        process.kill(-group, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-  }
+  if (!finished) killCommand(runner.pid ?? 0);
   await exited;
 
   const restore = cli(["restore"]);

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { Ledger } from "../../helpers/ledger/ledger.ts";
+import { killCommand } from "../../helpers/core/processes.ts";
 import { deployEmbeddedTarget } from "../../helpers/platforms/kubernetes/embedded.ts";
 import { ORIGINAL_ANNOTATION } from "../../helpers/platforms/kubernetes/original-state.ts";
 import { LEASE_NAME } from "../../helpers/platforms/kubernetes/safety.ts";
@@ -68,7 +69,7 @@ test("gameday run --platform kubernetes SIGKILLed mid-fault: gameday restore clo
   });
   const ledgerFile = path.join(stateDir, "ledger.jsonl");
   await expect.poll(() => (fs.existsSync(ledgerFile) ? new Ledger(ledgerFile).outstanding().length : 0), { timeout: 180_000, message: "the fault was injected" }).toBe(1);
-  process.kill(-(cli.pid ?? 0), "SIGKILL");
+  killCommand(cli.pid ?? 0); // the CLI's group and Playwright's: no teardown anywhere
   await new Promise((resolve) => (cli.exitCode !== null || cli.signalCode !== null ? resolve(undefined) : cli.once("exit", resolve)));
 
   const { code, output } = await gameday(["restore"], env);

@@ -52,6 +52,7 @@ test.describe("a valid scenario", () => {
       faults: [{ kind: "scale", deployment: "queue-master", replicas: 0 }],
       proof: [],
       during: { journeys: [], invariants: [] },
+      "abort-when": [],
       recover: { revert: true, settle: 0 },
       after: [],
       detect: [],

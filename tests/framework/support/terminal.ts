@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, type TestInfo } from "@playwright/test";
-import { processesWithEnv } from "../../../helpers/core/processes.ts";
+import { killCommand, processesWithEnv } from "../../../helpers/core/processes.ts";
 import { Ledger } from "../../../helpers/ledger/ledger.ts";
 
 const root = process.cwd();
@@ -67,7 +67,7 @@ export async function cleanUp(command: Command | undefined, stateDir: string, te
   ctrlC(command);
   await Promise.race([command.exit, new Promise((r) => setTimeout(r, 60_000))]);
   if (command.child.exitCode === null) {
-    process.kill(-(command.child.pid ?? 0), "SIGKILL");
+    killCommand(command.child.pid ?? 0);
     await gameday(["restore"], stateDir, testInfo).exit;
   }
 }
