@@ -7,7 +7,7 @@ import { seedFromEnv } from "../../helpers/core/seeded.ts";
 import { scenarioFilesIn } from "../../helpers/scenario/selection.ts";
 import { describeCampaign, KILL_PHASES, killPoints, runCrashCampaign } from "../campaigns/crash.ts";
 
-const KILLS = Number(process.env.GAMEDAY_CRASH_SLICE ?? 6);
+const KILLS = Number(process.env.GAMEDAY_CRASH_SLICE ?? 4);
 const scenarios = scenarioFilesIn("scenarios");
 
 test("kill points are a function of the seed: the same seed replays them, other seeds spread over scenarios, platforms and phases", () => {
