@@ -458,8 +458,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Text as the customer reads it, without the alerts' "×" close button. */
-async function visibleText(locator: Locator): Promise<string> {
-  return (await locator.innerText()).replace(/\s+/g, " ").replace(/^\u00d7\s*/, "").trim();
+// Bounded: Playwright's innerText waits without end for an element that left the page (the login
+// message goes with the reload 1.5 s after success, and a loaded machine can land in between).
+async function visibleText(locator: Locator, timeout = 10_000): Promise<string> {
+  return (await locator.innerText({ timeout })).replace(/\s+/g, " ").replace(/^\u00d7\s*/, "").trim();
 }
 
 async function textOrNothing(locator: Locator): Promise<string> {
