@@ -9,22 +9,19 @@ import { gunzipSync } from "node:zlib";
 import { HarnessError } from "../core/errors.ts";
 import type { IndexedJobHost, IndexedJobRun, JobConfigMap } from "../core/indexed-job.ts";
 import { sleep } from "../core/time.ts";
-import type { OrderRef } from "../target/journey.ts";
 import { bundleLoadPod, LOAD_POD_IMAGE } from "./bundle.ts";
-import { intervalOf, type LoadOutcome, type LoadRun } from "./engine.ts";
-import { LoadTally, replay, type EventBatch } from "./events.ts";
-import type { LoadMetrics } from "./metrics.ts";
+import type { LoadOutcome } from "./engine.ts";
+import { replay, type EventBatch } from "./events.ts";
 import { EVENTS_KEY, LOAD_PART_LABEL, type PodJobConfig } from "./pod-entry.ts";
-import { arrivalOffsets, scheduleLength } from "./schedule.ts";
 import { now } from "./session.ts";
 import type { ShareConfig } from "./share.ts";
-import type { Threshold, ThresholdResult } from "./thresholds.ts";
+import { SharedLoadRun, type SharedLoadOptions } from "./shared-run.ts";
 
 const POLL_MS = 1_000;
 /** Time between every pod being ready and the first arrival: pods poll for the start every 100 ms. */
 const LEAD_MS = 2_000;
 
-export interface DistributedLoadOptions {
+export interface DistributedLoadOptions extends SharedLoadOptions {
   host: IndexedJobHost;
   /** The share configuration without the target's address (the pods' own is asked of the host). */
   base: Omit<ShareConfig, "share" | "maxVUs" | "runId" | "baseUrl">;
@@ -38,10 +35,6 @@ export interface DistributedLoadOptions {
   readyWithinMs?: number;
   /** Records the job in the ledger before anything is created; returns what marks it removed. */
   record: (job: string) => (note: string) => void;
-  initialPhase?: string;
-  thresholds?: readonly Threshold[];
-  onAbort?: (result: ThresholdResult) => void;
-  onOrders?: (orders: readonly OrderRef[]) => void;
   onFailure?: (error: HarnessError) => void;
   log?: (line: string) => void;
 }
@@ -52,58 +45,27 @@ interface PodProgress {
   pending: Buffer[];
 }
 
-export class DistributedLoad implements LoadRun {
+export class DistributedLoad extends SharedLoadRun {
   /** Pods write back every 2 s, read every second. */
   readonly reportLagMs = 6_000;
-  readonly tally: LoadTally;
   readonly jobName: string;
   private job: IndexedJobRun | undefined;
   private removed: ((note: string) => void) | undefined;
-  private readonly plannedCount: number;
-  private readonly length: number;
-  private readonly interval: number;
   private readonly progress: PodProgress[];
-  private startedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> = Promise.resolve();
   private failure: HarnessError | undefined;
-  private aborted: ThresholdResult | undefined;
-  private stopped = false;
   private finish: (() => void) | undefined;
   private readonly finished: Promise<void>;
   private closed: Promise<void> | undefined;
 
   constructor(private readonly options: DistributedLoadOptions) {
+    super(options.base.executor, options);
     this.jobName = `gameday-load-${options.runId}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40);
-    this.plannedCount = arrivalOffsets(options.base.executor).length;
-    this.length = scheduleLength(options.base.executor);
-    this.interval = intervalOf(options.base.executor, this.plannedCount);
     this.progress = Array.from({ length: options.pods }, () => ({ next: 0, pending: [] }));
-    this.tally = new LoadTally(options.initialPhase ?? "before", now(), options.onOrders);
     this.finished = new Promise((resolve) => (this.finish = resolve));
   }
 
-  get planned(): number {
-    return this.plannedCount;
-  }
-  get reachedSoFar(): number {
-    return this.tally.reached;
-  }
-  get lengthMs(): number {
-    return this.length;
-  }
-  get t0(): number {
-    return this.startedAt;
-  }
-  get metrics(): LoadMetrics {
-    return this.tally.metrics;
-  }
-  intervalMs(): number {
-    return this.interval;
-  }
-  setPhase(name: string, at: number = now()): void {
-    this.tally.setPhase(name, at);
-  }
 
   /** Bundles the pods' script, records and starts the Job, waits for every pod's setup, then starts all at one instant. */
   async start(): Promise<void> {
@@ -163,8 +125,7 @@ export class DistributedLoad implements LoadRun {
     if (this.job && !this.failure && !this.stopped) await this.untilComplete(this.job);
     await this.close();
     if (this.failure) throw this.failure;
-    const t = this.tally;
-    return { metrics: t.metrics, orders: t.orders, lateness: t.lateness, startedAt: this.startedAt, endedAt: now(), errors: t.errors, firstErrors: t.firstErrors, aborted: this.aborted, planned: this.plannedCount, reached: t.reached };
+    return this.outcome();
   }
 
   /** Deletes the Job, its pods, ConfigMaps and RBAC, and marks the ledger entry reverted; idempotent. */
@@ -244,14 +205,5 @@ export class DistributedLoad implements LoadRun {
       this.options.onFailure?.(this.failure);
       this.finish?.();
     }
-  }
-
-  private evaluateAbort(): void {
-    if (this.aborted || this.stopped) return;
-    const result = this.tally.failingAbort(this.options.thresholds ?? [], now() - this.startedAt, this.interval);
-    if (result === undefined) return;
-    this.aborted = result;
-    this.stop();
-    this.options.onAbort?.(result);
   }
 }

@@ -7,14 +7,11 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { HarnessError } from "../core/errors.ts";
-import type { OrderRef } from "../target/journey.ts";
-import { intervalOf, type LoadOutcome, type LoadRun } from "./engine.ts";
-import { LoadTally, replay, type EventBatch } from "./events.ts";
-import type { LoadMetrics } from "./metrics.ts";
-import { arrivalOffsets, scheduleLength } from "./schedule.ts";
+import type { LoadOutcome } from "./engine.ts";
+import { replay, type EventBatch } from "./events.ts";
 import { now } from "./session.ts";
 import type { ShareConfig } from "./share.ts";
-import type { Threshold, ThresholdResult } from "./thresholds.ts";
+import { SharedLoadRun, type SharedLoadOptions } from "./shared-run.ts";
 
 export type ToWorker = { type: "init"; config: ShareConfig } | { type: "start"; at: number } | { type: "stop" };
 export type FromWorker =
@@ -30,13 +27,9 @@ const READY_WITHIN_MS = 60_000;
 /** After stop, how long a worker may take to finish its iterations in flight beyond their timeout. */
 const STOP_GRACE_MS = 5_000;
 
-export interface LoadWorkersOptions {
+export interface LoadWorkersOptions extends SharedLoadOptions {
   /** One configuration per worker (shareConfigs). */
   shares: ShareConfig[];
-  initialPhase?: string;
-  thresholds?: readonly Threshold[];
-  onAbort?: (result: ThresholdResult) => void;
-  onOrders?: (orders: readonly OrderRef[]) => void;
   /** Called once when a worker dies or fails: the load cannot give a whole answer any more. */
   onFailure?: (error: HarnessError) => void;
   /** Every batch as it arrives, with the worker's index (tests). */
@@ -54,54 +47,23 @@ interface Worker {
   stderr: string;
 }
 
-export class LoadWorkers implements LoadRun {
+export class LoadWorkers extends SharedLoadRun {
   /** Workers send their events every 200 ms. */
   readonly reportLagMs = 1_000;
-  readonly tally: LoadTally;
   private readonly workers: Worker[] = [];
-  private readonly plannedCount: number;
-  private readonly length: number;
-  private readonly interval: number;
-  private startedAt = 0;
   private failure: HarnessError | undefined;
-  private aborted: ThresholdResult | undefined;
   private abortTimer: NodeJS.Timeout | undefined;
-  private stopped = false;
   private closing = false;
 
   constructor(private readonly options: LoadWorkersOptions) {
     const first = options.shares[0];
     if (!first) throw new HarnessError("a load shared among workers needs at least one worker");
-    this.plannedCount = arrivalOffsets(first.executor).length;
-    this.length = scheduleLength(first.executor);
-    this.interval = intervalOf(first.executor, this.plannedCount);
-    this.tally = new LoadTally(options.initialPhase ?? "before", now(), options.onOrders);
+    super(first.executor, options);
   }
 
-  get planned(): number {
-    return this.plannedCount;
-  }
-  get reachedSoFar(): number {
-    return this.tally.reached;
-  }
-  get lengthMs(): number {
-    return this.length;
-  }
-  get t0(): number {
-    return this.startedAt;
-  }
-  get metrics(): LoadMetrics {
-    return this.tally.metrics;
-  }
   /** The workers' process ids, in share order. */
   get pids(): number[] {
     return this.workers.map((w) => w.child.pid ?? -1);
-  }
-  intervalMs(): number {
-    return this.interval;
-  }
-  setPhase(name: string, at: number = now()): void {
-    this.tally.setPhase(name, at);
   }
 
   /** Forks the workers, runs every setup, then starts all shares at one instant. */
@@ -136,8 +98,7 @@ export class LoadWorkers implements LoadRun {
     await Promise.all(this.workers.map((w) => w.exited));
     if (this.abortTimer) clearInterval(this.abortTimer);
     if (this.failure) throw this.failure;
-    const t = this.tally;
-    return { metrics: t.metrics, orders: t.orders, lateness: t.lateness, startedAt: this.startedAt, endedAt: now(), errors: t.errors, firstErrors: t.firstErrors, aborted: this.aborted, planned: this.plannedCount, reached: t.reached };
+    return this.outcome();
   }
 
   /** Ends every worker still running: asks, then kills after a grace period. Safe to call on every path. */
@@ -205,14 +166,5 @@ export class LoadWorkers implements LoadRun {
 
   private send(w: Worker, message: ToWorker): void {
     if (w.child.connected) w.child.send(message);
-  }
-
-  private evaluateAbort(): void {
-    if (this.aborted || this.stopped) return;
-    const result = this.tally.failingAbort(this.options.thresholds ?? [], now() - this.startedAt, this.interval);
-    if (result === undefined) return;
-    this.aborted = result;
-    this.stop();
-    this.options.onAbort?.(result);
   }
 }
