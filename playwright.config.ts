@@ -5,6 +5,13 @@ import type { JourneyCatalogue } from "./helpers/target/journey.ts";
 import type { Target } from "./helpers/target/target.ts";
 import { sockShopJourneys } from "./sock-shop/journeys/catalogue.ts";
 import { sockShop } from "./sock-shop/target.ts";
+import { ensureMaskKey } from "./helpers/core/redact.ts";
+import { outliveClosedTerminal } from "./helpers/core/processes.ts";
+
+// Workers hand the runner the secrets they learn, sealed with this run's key (helpers/core/redact.ts).
+ensureMaskKey();
+// A terminal closed under the run (SIGHUP to `gameday run`): the runner keeps going to revert and stop.
+outliveClosedTerminal();
 
 const CHROMIUM = process.env.GAMEDAY_CHROMIUM ?? "/usr/bin/chromium";
 /** Where results go; a run started inside the test suite points this elsewhere. */
@@ -21,6 +28,8 @@ export default defineConfig<object, { target: Target; journeyCatalogue: JourneyC
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   reporter: [
+    // First: it redacts secrets in what every later reporter reads and in the files they copy.
+    ["./helpers/report/redaction-reporter.ts"],
     // `gameday run` asks for live progress: every phase and check as it starts and ends.
     HUMAN ? ["./helpers/report/gameday-reporter.ts", { closing: process.env.GAMEDAY_PROGRESS !== "1" }] : ["list", { printSteps: process.env.GAMEDAY_PROGRESS === "1" }],
     ["junit", { outputFile: `${REPORTS}/junit/results.xml` }],

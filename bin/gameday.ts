@@ -3,6 +3,7 @@
 // up. Exit codes follow the CI contract: 0 passed, 1 finding, 2 invalid input, 3 harness error.
 // This file only dispatches: each command parses its own options in bin/commands/<command>.ts.
 import { ScenarioError } from "../helpers/core/errors.ts";
+import { ensureMaskKey, maskSecretsFromEnvironment, redactProcessOutput } from "../helpers/core/redact.ts";
 import { EXIT_CODES } from "../helpers/report/verdict.ts";
 import { abort } from "./commands/abort.ts";
 import { down } from "./commands/down.ts";
@@ -72,6 +73,10 @@ async function main([command, ...args]: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // Secrets stay out of what this command prints; its Playwright run seals masks with the same key.
+  ensureMaskKey();
+  maskSecretsFromEnvironment();
+  redactProcessOutput();
   const handler = command === undefined ? undefined : COMMANDS.get(command);
   if (!handler) {
     console.error(`gameday: ${command === undefined ? "no command given" : `unknown command "${command}"`}\n\n${USAGE}`);

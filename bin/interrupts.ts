@@ -1,7 +1,8 @@
 // Interrupts as a terminal and a CI runner send them: Ctrl-C is a SIGINT to the whole foreground
-// process group, a cancelled CI job a SIGTERM. The first asks for an orderly stop (journeys stop,
+// process group, a cancelled CI job a SIGTERM, a terminal closed under a run a SIGHUP. The first asks for an orderly stop (journeys stop,
 // faults revert, then the stack stops); the second exits at once, leaving the rest to `gameday restore`.
 import { stateDir } from "../helpers/core/leftovers.ts";
+import { outliveClosedTerminal } from "../helpers/core/processes.ts";
 import { Ledger } from "../helpers/ledger/ledger.ts";
 import path from "node:path";
 
@@ -20,13 +21,18 @@ export interface Interrupts {
  */
 export const SAME_INTERRUPT_MS = 1_000;
 
-/** "Ctrl-C" for SIGINT (what a terminal sends), the signal's name otherwise. */
+const INTERRUPTS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/** "Ctrl-C" for SIGINT (what a terminal sends), what a SIGHUP means, the signal's name otherwise. */
 export function interruptName(signal: NodeJS.Signals): string {
-  return signal === "SIGINT" ? "Ctrl-C" : signal;
+  if (signal === "SIGINT") return "Ctrl-C";
+  if (signal === "SIGHUP") return "the terminal closed (SIGHUP)";
+  return signal;
 }
 
+
 /**
- * Handles SIGINT and SIGTERM until disposed: `onFirst` at the first, `onSecond` (which should exit)
+ * Handles SIGINT, SIGTERM and SIGHUP until disposed: `onFirst` at the first, `onSecond` (which should exit)
  * at any later one (from SAME_INTERRUPT_MS on). Installed for a command's whole life, so no interrupt ends it unannounced.
  */
 export function handleInterrupts(onFirst: (signal: NodeJS.Signals) => void, onSecond: (signal: NodeJS.Signals) => void): Interrupts {
@@ -44,16 +50,15 @@ export function handleInterrupts(onFirst: (signal: NodeJS.Signals) => void, onSe
       onSecond(received);
     }
   };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
+  for (const name of INTERRUPTS) process.on(name, handler);
+  outliveClosedTerminal();
   return {
     get signal() {
       return signal;
     },
     first,
     dispose: () => {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
+      for (const name of INTERRUPTS) process.off(name, handler);
     },
   };
 }

@@ -3,6 +3,8 @@
 // the cart, adds a sock and places the order, whose id and shipment id join the run's
 // reconciliation. Each virtual user shops as an account of its own, registered (with an address and
 // a card) by the flow's setup: two iterations in flight never share a cart. `browse` reads the catalogue.
+import { createHash } from "node:crypto";
+import { maskSecret } from "../helpers/core/redact.ts";
 import type { OrderRef } from "../helpers/target/journey.ts";
 import type { LoadFlow, LoadFlowCatalogue, LoadSession } from "../helpers/target/load-flow.ts";
 import { SOCKS_FOR_ORDERS } from "./journeys/data.ts";
@@ -38,7 +40,11 @@ function placedOrder(body: string): OrderRef | undefined {
 export const checkoutFlow: LoadFlow = {
   description: "log in (basic auth → cookie session), empty the cart, add a sock, place the order",
   async setup({ vus, runId, session }) {
-    const list: Account[] = Array.from({ length: vus }, (_, vu) => ({ username: `gameday-load-${runId}-${vu}`, password: `load-${runId}` }));
+    // The same in every process sharing the load (each registers or logs in the accounts), yet masked
+    // in reports without garbling the run id it is derived from.
+    const password = createHash("sha256").update(`gameday-load:${runId}`).digest("base64url").slice(0, 20);
+    maskSecret(password);
+    const list: Account[] = Array.from({ length: vus }, (_, vu) => ({ username: `gameday-load-${runId}-${vu}`, password }));
     // A few at a time: registering is the user service's slowest path.
     for (let i = 0; i < list.length; i += 10) await Promise.all(list.slice(i, i + 10).map((account, j) => register(session(i + j), account)));
     accounts.set(runId, list);

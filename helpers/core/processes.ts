@@ -46,3 +46,16 @@ export function killCommand(pid: number): void {
     }
   }
 }
+
+/**
+ * Output to a terminal that has closed fails (EIO, EPIPE) with an error event, which would end the
+ * process where it stands: in a game day, in the middle of reverting its faults. Such output is dropped.
+ */
+export function outliveClosedTerminal(): void {
+  const marker = Symbol.for("gameday.outlives-terminal");
+  for (const stream of [process.stdout, process.stderr] as (NodeJS.WriteStream & { [marker]?: true })[]) {
+    if (stream[marker]) continue;
+    stream.on("error", () => undefined);
+    stream[marker] = true;
+  }
+}

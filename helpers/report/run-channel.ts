@@ -6,6 +6,7 @@
 // (helpers/report/live-page.ts) subscribes to the same events with server-sent events.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { redactSecrets } from "../core/redact.ts";
 import type { Marker, TimelineData } from "../timeline/timeline.ts";
 import { timelineSvg } from "./timeline-chart.ts";
 
@@ -317,7 +318,8 @@ export class RunChannelClient {
   }
 
   private async post(path: string, body: object): Promise<unknown> {
-    const res = await fetch(new URL(path, this.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    // Redacted here, in the process that knows its masks: the CLI serves this to every browser that asks.
+    const res = await fetch(new URL(path, this.url), { method: "POST", headers: { "content-type": "application/json" }, body: redactSecrets(JSON.stringify(body)) });
     if (!res.ok) throw new Error(`run channel ${this.url}${path}: HTTP ${res.status} ${await res.text()}`);
     return res.json();
   }

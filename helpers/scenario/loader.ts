@@ -10,6 +10,7 @@ import { monitoringFindings } from "./alerts.ts";
 import { formatPath, redact, ScenarioProblems, valueAt, type Finding, type PathSegment, type Problem } from "./problems.ts";
 import { ScenarioSpec, type Scenario } from "./schema.ts";
 import { substitute, type VariableSources } from "./variables.ts";
+import { maskSecret } from "../core/redact.ts";
 
 export { ScenarioProblems, type Problem } from "./problems.ts";
 
@@ -146,6 +147,8 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
     const problems = findings.map((finding) => locate(file, source, document, finding, at, substitution.hidden));
     throw failure(problems, substitution.hidden);
   }
+  // Whatever this process prints or reports from now on hides them (reporters, step titles, traces).
+  for (const secret of substitution.hidden) maskSecret(secret);
   return { file, scenario: result.data, secrets: substitution.secrets, source };
 }
 

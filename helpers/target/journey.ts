@@ -43,4 +43,6 @@ export interface JourneyCatalogue<Page> {
   shipping?: ShippingEvidenceDeclaration;
   /** The target's load flows, for `during.load` (the same as its Target's `load`). */
   load?: LoadFlowCatalogue;
+  /** The credentials its journeys log in with (passwords): masked in every report, log and trace. */
+  secrets?(): readonly string[];
 }

@@ -4,7 +4,7 @@ import type { Journey, JourneyCatalogue } from "../../helpers/target/journey.ts"
 import { sockShopLoadFlows } from "../load-flows.ts";
 import { sockShopShipping } from "../shipments.ts";
 import type { SockShopJourney } from "../target.ts";
-import { DEMO_USERS, SOCKS_FOR_ORDERS } from "./data.ts";
+import { accountPassword, DEMO_USERS, SOCKS_FOR_ORDERS, type DemoUser } from "./data.ts";
 import { SockShop } from "./sock-shop.ts";
 
 const shops = new WeakMap<Page, SockShop>();
@@ -16,13 +16,14 @@ function shopFor(page: Page, baseUrl: string): SockShop {
 }
 
 function demoUser(name: string | undefined): { username: string; password: string } {
-  const users = DEMO_USERS as Record<string, { username: string; password: string }>;
+  const users = DEMO_USERS as Record<string, DemoUser>;
   const user = users[name ?? "user"];
   if (!user) throw new Error(`no demo user "${name ?? ""}"; known: ${Object.keys(users).join(", ")}`);
-  return user;
+  return { username: user.username, password: accountPassword(user) };
 }
 
 export const sockShopJourneys: JourneyCatalogue<Page> = {
+  secrets: () => (process.env.SOCK_SHOP_PASSWORD ? [process.env.SOCK_SHOP_PASSWORD] : []),
   async prepare({ page, platform, user }) {
     const shop = shopFor(page, platform.endpoint("front-end"));
     const { username, password } = demoUser(user);

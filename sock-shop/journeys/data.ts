@@ -15,6 +15,16 @@ export const DEMO_USERS = {
   eve: { username: "Eve_Berger", password: "eve", displayName: "Eve Berger", customerId: "57a98d98e4b00679b4a830af" },
 } as const satisfies Record<string, DemoUser>;
 
+/**
+ * The password the journeys log in with: SOCK_SHOP_PASSWORD when set (a shop whose accounts are not the
+ * published demo's; the lite shop seeds its demo accounts with it too), else the demo account's own.
+ * A password from the environment is a secret: masked in every report. The published demo passwords are
+ * public facts of the demo, and masking "password" would garble every trace of the shop.
+ */
+export function accountPassword(user: DemoUser): string {
+  return process.env.SOCK_SHOP_PASSWORD || user.password;
+}
+
 /** The account the game days shop with. */
 export const DEMO_USER: DemoUser = DEMO_USERS.user;
 

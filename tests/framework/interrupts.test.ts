@@ -4,9 +4,12 @@
 // after them, the command says "interrupted" and returns; a second Ctrl-C exits at once and
 // `gameday restore` repairs what it left; `gameday up` + Ctrl-C says "stopped" and leaves nothing.
 // Bounds are generous on purpose: the speed of an interrupt is measured, not asserted, here.
+import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { cleanUp, ctrlC, expectNothingLeft, gameday, injected, ledgerIn, processesOf } from "./support/terminal.ts";
 import { controlPlaneBinDir } from "../../helpers/platforms/kubernetes/control-plane.ts";
+import { killCommand } from "../../helpers/core/processes.ts";
+import { TmuxTerminal } from "./support/tmux.ts";
 
 const SCENARIO = "scenarios/queue-consumer-outage.yaml";
 
@@ -63,6 +66,30 @@ test.describe("interrupts as a terminal sends them", () => {
       await expectNothingLeft(stateDir);
     } finally {
       await cleanUp(run, stateDir, testInfo);
+    }
+  });
+
+  test("local run, the terminal closed during the fault (SIGHUP): the fault reverts and the stack stops all the same", async ({}, testInfo) => {
+    test.setTimeout(300_000);
+    const stateDir = testInfo.outputPath("state");
+    const { CI: _ci, ...rest } = process.env;
+    const env = { ...rest, GAMEDAY_STATE_DIR: stateDir, GAMEDAY_REPORTS_DIR: testInfo.outputPath("reports") };
+    // A real terminal, closed under the run: the pane's process group gets SIGHUP, and every later write to it fails.
+    const terminal = new TmuxTerminal([process.execPath, "--import", "tsx", "bin/gameday.ts", "run", SCENARIO], { cwd: process.cwd(), env, dir: testInfo.outputPath("terminal") });
+    try {
+      await expect.poll(() => injected(stateDir), { timeout: 180_000, message: "the fault was injected" }).toBe(1);
+      terminal.close();
+      await expect.poll(() => ledgerIn(stateDir).entries().map((e) => e.event), { timeout: 120_000, message: "the fault was reverted after the terminal closed" }).toEqual(["inject", "revert"]);
+      await expect.poll(() => processesOf(stateDir), { timeout: 120_000, message: "the run stopped everything it started" }).toEqual([]);
+      await expectNothingLeft(stateDir);
+      // Interrupted, not played to its end unwatched: Playwright got the orderly stop (journeys stopped, then the revert).
+      const verdict = JSON.parse(fs.readFileSync(testInfo.outputPath("reports", "verdict.json"), "utf8")) as { status: string };
+      expect(verdict.status, "the run was stopped when the terminal closed").toBe("interrupted");
+    } finally {
+      terminal.close();
+      const left = processesOf(stateDir).map((p) => Number(p.split(" ")[0]));
+      for (const pid of left) killCommand(pid);
+      if (left.length > 0) await gameday(["restore"], stateDir, testInfo).exit;
     }
   });
 

@@ -15,6 +15,7 @@ import { stringify } from "yaml";
 import { describeError, EnvironmentNotReady, ScenarioError } from "../../core/errors.ts";
 import { remember } from "../../core/leftovers.ts";
 import { freePort } from "../../core/ports.ts";
+import { maskSecret } from "../../core/redact.ts";
 import { formatMs, sleep } from "../../core/time.ts";
 import { waitUntil } from "../../core/wait.ts";
 import { ControlPlaneApi, etcdHealth, lastLines, type Pending } from "./control-plane-api.ts";
@@ -127,6 +128,7 @@ export class LocalControlPlane implements AsyncDisposable {
     for (const dir of [layout.logDir, layout.certDir, path.join(workDir, "kwok")]) fs.mkdirSync(dir, { recursive: true });
 
     const token = crypto.randomBytes(24).toString("hex");
+    maskSecret(token); // it authenticates as system:masters: never in a report
     const [etcdClientPort = 0, etcdPeerPort = 0, apiserverPort = 0] = await distinctFreePorts(3);
     const plane = new LocalControlPlane(layout, apiserverPort, token, log);
     const deadline = { at: Date.now() + readyTimeoutMs, limitMs: readyTimeoutMs };

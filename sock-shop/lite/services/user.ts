@@ -23,7 +23,8 @@ function store(customer: Customer): StoredCustomer {
   return customers.put(customer.id, { ...rest, salt, passwordHash: hash(salt, password) });
 }
 
-for (const demo of DEMO_CUSTOMERS) if (!customers.get(demo.id)) store(demo);
+// SOCK_SHOP_PASSWORD: the demo accounts' password, as a team sets its own test account's (sock-shop/journeys/data.ts).
+for (const demo of DEMO_CUSTOMERS) if (!customers.get(demo.id)) store({ ...demo, password: process.env.SOCK_SHOP_PASSWORD || demo.password });
 
 const hal = (body: unknown): Reply => ({ status: 200, body, headers: { "content-type": "application/hal+json" } });
 

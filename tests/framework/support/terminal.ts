@@ -17,11 +17,11 @@ export interface Command {
 }
 
 /** `gameday <args>` as the leader of its own process group, with a state directory of its own. */
-export function gameday(args: string[], stateDir: string, testInfo: TestInfo): Command {
+export function gameday(args: string[], stateDir: string, testInfo: TestInfo, extraEnv: NodeJS.ProcessEnv = {}): Command {
   // Its own state and reports directories: the suite's own ledger and results must not be touched.
   // As a person runs it at a terminal: not in CI (CI would switch the output to Playwright's reporter).
   const { CI: _ci, ...inherited } = process.env;
-  const env: NodeJS.ProcessEnv = { ...inherited, GAMEDAY_STATE_DIR: stateDir, GAMEDAY_REPORTS_DIR: testInfo.outputPath("reports") };
+  const env: NodeJS.ProcessEnv = { ...inherited, GAMEDAY_STATE_DIR: stateDir, GAMEDAY_REPORTS_DIR: testInfo.outputPath("reports"), ...extraEnv };
   const child = spawn(process.execPath, ["--import", "tsx", "bin/gameday.ts", ...args], { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));

@@ -32,7 +32,7 @@ export class TmuxTerminal {
   }
 
   private tmux(...args: string[]): string {
-    return execFileSync("tmux", ["-L", this.socket, ...args], { encoding: "utf8" });
+    return execFileSync("tmux", ["-L", this.socket, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   }
 
   /** Everything the pane has shown, scrollback included, wrapped lines joined. */
