@@ -2,8 +2,10 @@
 // terminal, and an `abort-when:` condition in the scenario file. Either reverts every fault at once
 // and ends the run as "aborted" (a finding, exit 1), saying why.
 import fs from "node:fs";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { cleanUp, gameday, injected, ledgerIn, type Command } from "./support/terminal.ts";
+import { controlPlaneBinDir } from "../../helpers/platforms/kubernetes/control-plane.ts";
 
 const SCENARIO = "scenarios/queue-consumer-outage.yaml";
 
@@ -25,6 +27,33 @@ test.describe("stopping a game day from outside", () => {
       const output = running.output();
       expect(ledgerIn(stateDir).outstanding(), output).toEqual([]);
       expect(output).toMatch(/\[aborted\] the game day was aborted, every fault reverted at once: gameday abort \(.+\): the pager went off/);
+      expect(code, output).toBe(1);
+    } finally {
+      await cleanUp(run, stateDir, testInfo);
+    }
+  });
+
+  test("on Kubernetes, from another machine: the annotation on the lock Lease stops the game day holding it", async ({}, testInfo) => {
+    test.setTimeout(400_000);
+    await controlPlaneBinDir();
+    const stateDir = testInfo.outputPath("state");
+    let run: Command | undefined;
+    try {
+      run = gameday(["run", "--platform", "kubernetes", SCENARIO], stateDir, testInfo);
+      const running = run;
+      await expect.poll(() => injected(stateDir), { timeout: 300_000, message: "the fault was injected" }).toBe(1);
+      // What another machine knows: the cluster (its kubeconfig) and the namespace. Not this machine's state directory.
+      const runs = path.join(stateDir, "runs");
+      const kubeconfig = fs.readdirSync(runs).map((r) => path.join(runs, r, "control-plane", "kubeconfig")).find((f) => fs.existsSync(f)) ?? "";
+      const namespace = ledgerIn(stateDir).entries()[0]?.scope?.namespace ?? "";
+      expect(namespace, "the ledger says where the fault was made").toMatch(/^gameday-/);
+      const other = gameday(["abort", "--kubeconfig", kubeconfig, "--namespace", namespace, "--reason", "the on-call saw checkouts fail"], testInfo.outputPath("another-machine"), testInfo);
+      expect(await other.exit, other.output()).toBe(0);
+      expect(other.output()).toContain(`kill switch set: Lease gameday-lock in namespace ${namespace} (annotation gameday.dev/abort)`);
+      const code = await running.exit;
+      const output = running.output();
+      expect(ledgerIn(stateDir).entries().map((e) => e.event), output).toEqual(["inject", "revert"]);
+      expect(output).toMatch(/\[aborted\] the game day was aborted, every fault reverted at once: .*the on-call saw checkouts fail/);
       expect(code, output).toBe(1);
     } finally {
       await cleanUp(run, stateDir, testInfo);
