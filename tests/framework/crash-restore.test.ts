@@ -60,7 +60,7 @@ function processesUsing(stateDir: string): number[] {
     .map(Number);
 }
 
-test("SIGKILL at random points during faults, then restore: nothing is left behind", async ({}, testInfo) => {
+test("SIGKILL at random points during faults, then restore: nothing is left behind", { tag: "@long" }, async ({}, testInfo) => {
   test.setTimeout(CRASHES * 30_000);
   const dir = testInfo.outputPath("inline");
   fs.mkdirSync(dir, { recursive: true });

@@ -162,7 +162,7 @@ test("abort in the middle of the fault reverts every fault at once and ends with
   }
 });
 
-test("abort at the checkpoint before the revert: the worker stops there, the fault is reverted in teardown", async () => {
+test("abort at the checkpoint before the revert: the worker stops there, the fault is reverted in teardown", { tag: "@long" }, async () => {
   const { reports, state, terminal } = setup("aborted-at-checkpoint");
   try {
     await until(terminal, /Approve this plan\?/, "the approval question", 60_000);

@@ -40,7 +40,7 @@ test.describe("interrupts as a terminal sends them", () => {
     }
   });
 
-  test("local run, Ctrl-C twice: exits at once saying what is left, and gameday restore repairs it", async ({}, testInfo) => {
+  test("local run, Ctrl-C twice: exits at once saying what is left, and gameday restore repairs it", { tag: "@long" }, async ({}, testInfo) => {
     test.setTimeout(300_000);
     const stateDir = testInfo.outputPath("state");
     const run = gameday(["run", SCENARIO], stateDir, testInfo);
@@ -124,7 +124,7 @@ test.describe("interrupts as a terminal sends them", () => {
       }
     });
 
-    test("gameday up --platform kubernetes, Ctrl-C: says stopped and leaves nothing running", async ({}, testInfo) => {
+    test("gameday up --platform kubernetes, Ctrl-C: says stopped and leaves nothing running", { tag: "@long" }, async ({}, testInfo) => {
       test.setTimeout(300_000);
       const stateDir = testInfo.outputPath("state");
       const up = gameday(["up", "--platform", "kubernetes"], stateDir, testInfo);

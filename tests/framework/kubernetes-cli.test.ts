@@ -57,7 +57,7 @@ test("gameday run --platform kubernetes: two scenarios pass through the API serv
   await expect.poll(() => processesMentioning(stateDir), { timeout: 15_000, message: "control plane, services or broker of the run still running" }).toEqual([]);
 });
 
-test("gameday run --platform kubernetes SIGKILLed mid-fault: gameday restore closes the ledger and nothing of the run survives", async ({}, testInfo) => {
+test("gameday run --platform kubernetes SIGKILLed mid-fault: gameday restore closes the ledger and nothing of the run survives", { tag: "@long" }, async ({}, testInfo) => {
   test.setTimeout(5 * 60_000);
   const stateDir = testInfo.outputPath("state");
   const env: NodeJS.ProcessEnv = { ...process.env, GAMEDAY_STATE_DIR: stateDir, GAMEDAY_REPORTS_DIR: testInfo.outputPath("reports") };

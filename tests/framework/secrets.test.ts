@@ -194,7 +194,7 @@ test.describe("secrets never reach a report, a log or a trace", () => {
     await runAndScan(testInfo, "local");
   });
 
-  test("the same on Kubernetes: neither does the embedded control plane's token appear", async ({}, testInfo) => {
+  test("the same on Kubernetes: neither does the embedded control plane's token appear", { tag: "@long" }, async ({}, testInfo) => {
     test.setTimeout(400_000);
     await runAndScan(testInfo, "kubernetes");
   });

@@ -53,7 +53,7 @@ test("SIGINT to the runner: both faults reverted, newest first, by the run itsel
   ]);
 });
 
-test("SIGTERM to gameday run: the scenario's fault is reverted before it exits with a harness error", async ({}, testInfo) => {
+test("SIGTERM to gameday run: the scenario's fault is reverted before it exits with a harness error", { tag: "@long" }, async ({}, testInfo) => {
   test.setTimeout(180_000);
   const stateDir = testInfo.outputPath("state");
   // Its own state and reports directories: the suite's own results must not be touched.
