@@ -4,7 +4,7 @@
 // what it learnt at run time (a control plane's token), sealed in an annotation that is removed here.
 import fs from "node:fs";
 import type { FullConfig, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from "@playwright/test/reporter";
-import { MASKS_ANNOTATION, maskSecret, maskSecretsFromEnvironment, redactBytes, redactSecrets, unsealMasks } from "../core/redact.ts";
+import { MASKS_ANNOTATION, maskedValues, maskSecret, maskSecretsFromEnvironment, redactBytes, redactSecrets, unsealMasks } from "../core/redact.ts";
 import { readZip, writeZip } from "../core/zip.ts";
 
 /** What a target or a journey catalogue declares secret (credentials it logs in with). */
@@ -100,6 +100,7 @@ function redactAttachments(attachments: TestResult["attachments"]): void {
 
 /** Rewrites a file a test attached (a trace, an error context, a log) without its secrets. Images and videos are left alone. */
 export function redactFile(file: string): void {
+  if (maskedValues().length === 0) return; // nothing to hide: no trace is unpacked for nothing
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
