@@ -4,7 +4,7 @@
 // monitoring stack in the registry. Seeded: the same --seed gives the same kill points, and
 // --only <i> replays one of them. `npm run campaign` runs it (100 kills); npm test runs a small slice
 // (tests/framework/crash-campaign.test.ts).
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +13,11 @@ import { killCommand, processesWithEnv } from "../../helpers/core/processes.ts";
 import { pickOne, seededRandom } from "../../helpers/core/seeded.ts";
 import { Ledger } from "../../helpers/ledger/ledger.ts";
 import { scenarioFilesIn } from "../../helpers/scenario/selection.ts";
+import { loadScenario } from "../../helpers/scenario/loader.ts";
+import { whyPlatformCannot } from "../../helpers/faults/index.ts";
+import type { PlatformCapability } from "../../helpers/platforms/platform.ts";
+import { LOCAL_CAPABILITIES } from "../../helpers/platforms/local/local-platform.ts";
+import { KUBERNETES_CAPABILITIES } from "../../helpers/platforms/kubernetes/settings.ts";
 
 /** Where a run can be killed, in the order a run reaches them (the human reporter prints each phase as it starts). */
 export const KILL_PHASES = ["booting", "preflight", "inject", "during", "recover", "after"] as const;
@@ -34,16 +39,35 @@ export interface KillOutcome extends KillPoint {
   restoreExit: number | null;
 }
 
-/** The kill points of a campaign: a pure function of the seed. */
-export function killPoints(seed: number, kills: number, options: { scenarios: readonly string[]; platforms: readonly ("local" | "kubernetes")[] }): KillPoint[] {
+type CampaignPlatform = "local" | "kubernetes";
+
+/**
+ * The kill points of a campaign: a pure function of the seed. With `runnable`, a scenario the drawn
+ * platform cannot run (it would skip, and end before any kill) is drawn again among those it can.
+ */
+export function killPoints(
+  seed: number,
+  kills: number,
+  options: { scenarios: readonly string[]; platforms: readonly CampaignPlatform[]; runnable?: (scenario: string, platform: CampaignPlatform) => boolean },
+): KillPoint[] {
   const random = seededRandom(seed);
-  return Array.from({ length: kills }, (_, index) => ({
-    index,
-    scenario: pickOne(options.scenarios, random),
-    platform: pickOne(options.platforms, random),
-    phase: pickOne(KILL_PHASES, random),
-    delayMs: Math.floor(random() * 2_000),
-  }));
+  return Array.from({ length: kills }, (_, index) => {
+    let scenario = pickOne(options.scenarios, random);
+    const platform = pickOne(options.platforms, random);
+    const { runnable } = options;
+    if (runnable && !runnable(scenario, platform)) {
+      const candidates = options.scenarios.filter((s) => runnable(s, platform));
+      if (candidates.length > 0) scenario = pickOne(candidates, random);
+    }
+    return { index, scenario, platform, phase: pickOne(KILL_PHASES, random), delayMs: Math.floor(random() * 2_000) };
+  });
+}
+
+const CAPABILITIES: Record<CampaignPlatform, ReadonlySet<PlatformCapability>> = { local: LOCAL_CAPABILITIES, kubernetes: KUBERNETES_CAPABILITIES };
+
+/** Whether a platform can make every fault of a scenario (else the run skips it). */
+export function runnableOn(scenario: string, platform: CampaignPlatform): boolean {
+  return whyPlatformCannot(platform, CAPABILITIES[platform], loadScenario(scenario).scenario.faults) === undefined;
 }
 
 const PHASE_LINE = /^\s*▸ (preflight|inject|during|recover|after|detect)\b/gm;
@@ -69,6 +93,23 @@ function processesOf(stateDir: string): string[] {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The run a kill point has started, until it is killed: an interrupted campaign must not leave it behind. */
+let inFlight: { pid: number; env: NodeJS.ProcessEnv } | undefined;
+
+/** Interrupting the campaign (Ctrl-C, SIGTERM) kills the run in flight as a kill point would, and repairs it. */
+function stopInFlightRunOnInterrupt(): void {
+  const stop = (signal: NodeJS.Signals): void => {
+    if (inFlight) {
+      killCommand(inFlight.pid);
+      for (const command of ["restore", "down"]) spawnSync(process.execPath, ["--import", "tsx", "bin/gameday.ts", command], { cwd: process.cwd(), env: inFlight.env, stdio: "inherit" });
+    }
+    console.log(`crash campaign: ${signal}: stopped; the run in flight was killed and restored`);
+    process.exit(130);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
 /** One kill: run, wait for the phase, kill the group, restore, and list what is left. */
 export async function crashOnce(point: KillPoint, workDir: string, log: (line: string) => void = () => undefined): Promise<KillOutcome> {
   const stateDir = path.join(workDir, `kill-${point.index}`, "state");
@@ -77,6 +118,7 @@ export async function crashOnce(point: KillPoint, workDir: string, log: (line: s
   delete env.CI; // the human reporter prints the phases this campaign waits for
   const cli = (args: string[]) => spawn(process.execPath, ["--import", "tsx", "bin/gameday.ts", ...args], { cwd: process.cwd(), env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const runner = cli(["run", "--platform", point.platform, "--reporter", "human", point.scenario]);
+  inFlight = { pid: runner.pid ?? 0, env };
   let output = "";
   runner.stdout.on("data", (d: Buffer) => (output += d.toString()));
   runner.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -92,6 +134,7 @@ export async function crashOnce(point: KillPoint, workDir: string, log: (line: s
   // once, no teardown anywhere. What the run started in groups of their own is what restore must find.
   if (!finished) killCommand(runner.pid ?? 0);
   await exited;
+  inFlight = undefined;
 
   const restore = cli(["restore"]);
   let restoreOutput = "";
@@ -146,9 +189,10 @@ async function main(): Promise<number> {
   const kills = Number(values.kills ?? 100);
   const platforms = (values.platforms ?? "local,kubernetes").split(",") as ("local" | "kubernetes")[];
   const scenarios = values.scenarios ? values.scenarios.split(",") : scenarioFilesIn("scenarios");
-  let points = killPoints(seed, kills, { scenarios, platforms });
+  let points = killPoints(seed, kills, { scenarios, platforms, runnable: runnableOn });
   if (values.only !== undefined) points = points.filter((p) => p.index === Number(values.only));
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gameday-crash-campaign-"));
+  stopInFlightRunOnInterrupt();
   console.log(`crash campaign: seed ${seed}, ${points.length} kill point(s), platforms ${platforms.join(", ")}; work in ${workDir}`);
   const report = await runCrashCampaign(points, seed, workDir, (line) => console.log(line));
   console.log(describeCampaign(report));
