@@ -270,6 +270,8 @@ export class RunChannelClient {
 
   send(event: RunEvent): void {
     this.queue.push(event);
+    // A phase change goes at once: the facilitator's abort names the phase the CLI last heard of.
+    if (event.type === "phase") void this.flush();
   }
 
   /** Calls `handler` with every note the facilitator types from now on; returns the unsubscribe. */

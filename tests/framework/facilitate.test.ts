@@ -83,6 +83,8 @@ test("a facilitated run: approve, predict, continue at both checkpoints, note, f
     expect(new Ledger(path.join(state, "ledger.jsonl")).entries(), "nothing injected before the facilitator continues").toEqual([]);
     terminal.type("");
     await until(terminal, /▸ during/, "the during phase", 60_000);
+    // The CLI hears of phases over the run channel, a moment after the terminal shows them: wait for the first journey.
+    await until(terminal, /journey checkout 1\//, "the first checkout under the fault", 60_000);
     terminal.type("customers still see Order placed");
     await until(terminal, />>> noted: "customers still see Order placed"/, "the note acknowledged", 10_000);
     await until(terminal, />>> checkpoint: before revert\./, "the checkpoint before revert", 240_000);
@@ -144,6 +146,8 @@ test("abort in the middle of the fault reverts every fault at once and ends with
     terminal.type("");
     // Mid-fault: the first checkout under the fault has started.
     await until(terminal, /▸ during/, "the during phase", 60_000);
+    // The CLI hears of phases over the run channel, a moment after the terminal shows them: wait for the first journey.
+    await until(terminal, /journey checkout 1\//, "the first checkout under the fault", 60_000);
     expect(new Ledger(path.join(state, "ledger.jsonl")).outstanding(), "the fault is applied").toHaveLength(1);
     terminal.type("abort");
     await until(terminal, />>> aborting during the during phase \(by the facilitator\): reverting every fault now/, "the abort acknowledged", 10_000);
