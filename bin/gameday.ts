@@ -3,7 +3,7 @@
 // up. Exit codes follow the CI contract: 0 passed, 1 finding, 2 invalid input, 3 harness error.
 // This file only dispatches: each command parses its own options in bin/commands/<command>.ts.
 import { ScenarioError } from "../helpers/core/errors.ts";
-import { ensureMaskKey, maskSecretsFromEnvironment, redactProcessOutput } from "../helpers/core/redact.ts";
+import { maskSecretsFromEnvironment, redactProcessOutput } from "../helpers/core/redact.ts";
 import { EXIT_CODES } from "../helpers/report/verdict.ts";
 import { abort } from "./commands/abort.ts";
 import { down } from "./commands/down.ts";
@@ -73,8 +73,7 @@ async function main([command, ...args]: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  // Secrets stay out of what this command prints; its Playwright run seals masks with the same key.
-  ensureMaskKey();
+  // Secrets stay out of what this command prints.
   maskSecretsFromEnvironment();
   redactProcessOutput();
   const handler = command === undefined ? undefined : COMMANDS.get(command);

@@ -86,9 +86,11 @@ export function redactBytes(bytes: Buffer): Buffer | undefined {
   return changed ? out : undefined;
 }
 
-/** Replaces every given secret value in a text (the masks of this process are not consulted). */
+/** Replaces every given secret value in a text, longest first (the masks of this process are not consulted). */
 export function redact(text: string, secrets: readonly string[]): string {
-  return secrets.filter((s) => s.length > 0).reduce((out, secret) => out.split(secret).join(REDACTED), text);
+  let out = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) if (secret.length >= MIN_LENGTH) out = out.replaceAll(secret, REDACTED);
+  return out;
 }
 
 /** A URL fit to print: its password replaced by *** (an unparseable one is not printed at all). */

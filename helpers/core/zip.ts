@@ -11,6 +11,11 @@ const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 const CENTRAL_HEADER = 0x02014b50;
 const LOCAL_HEADER = 0x04034b50;
 
+/** Whether the bytes are a zip archive (they start with a local file header). */
+export function isZip(bytes: Buffer): boolean {
+  return bytes.length >= 4 && bytes.readUInt32LE(0) === LOCAL_HEADER;
+}
+
 /** The entries of a zip archive, decompressed. Throws on what it cannot read (zip64, encryption, other methods). */
 export function readZip(archive: Buffer): ZipEntry[] {
   let end = -1;

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import type { FullConfig, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from "@playwright/test/reporter";
 import { MASKS_ANNOTATION, maskedValues, maskSecret, maskSecretsFromEnvironment, redactBytes, redactSecrets, unsealMasks } from "../core/redact.ts";
-import { readZip, writeZip } from "../core/zip.ts";
+import { isZip, readZip, writeZip } from "../core/zip.ts";
 
 /** What a target or a journey catalogue declares secret (credentials it logs in with). */
 interface DeclaresSecrets {
@@ -90,11 +90,17 @@ function redactResult(result: TestResult): void {
   redactAttachments(result.attachments);
 }
 
+/** The number of masks each attachment file was last redacted with: a step's attachment is the test's too. */
+const redactedWith = new Map<string, number>();
+
 function redactAttachments(attachments: TestResult["attachments"]): void {
   for (const attachment of attachments) {
     attachment.name = redactSecrets(attachment.name);
     if (attachment.body) attachment.body = redactBytes(attachment.body) ?? attachment.body;
-    if (attachment.path) redactFile(attachment.path);
+    if (attachment.path && redactedWith.get(attachment.path) !== maskedValues().length) {
+      redactFile(attachment.path);
+      redactedWith.set(attachment.path, maskedValues().length);
+    }
   }
 }
 
@@ -120,8 +126,4 @@ export function redactFile(file: string): void {
   if (/\.(png|jpe?g|webm|gif)$/i.test(file)) return;
   const redacted = redactBytes(bytes);
   if (redacted) fs.writeFileSync(file, redacted);
-}
-
-function isZip(bytes: Buffer): boolean {
-  return bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50;
 }

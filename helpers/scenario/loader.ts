@@ -7,10 +7,10 @@ import { loadFlowFindings, semanticChecks } from "./checks.ts";
 import { acceptsBoolean, acceptsNumber, schemaAt } from "./introspect.ts";
 import { describeIssues, plainEnglish } from "./issues.ts";
 import { monitoringFindings } from "./alerts.ts";
-import { formatPath, redact, ScenarioProblems, valueAt, type Finding, type PathSegment, type Problem } from "./problems.ts";
+import { formatPath, ScenarioProblems, valueAt, type Finding, type PathSegment, type Problem } from "./problems.ts";
 import { ScenarioSpec, type Scenario } from "./schema.ts";
 import { substitute, type VariableSources } from "./variables.ts";
-import { maskSecret } from "../core/redact.ts";
+import { maskSecret, redact } from "../core/redact.ts";
 
 export { ScenarioProblems, type Problem } from "./problems.ts";
 

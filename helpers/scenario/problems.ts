@@ -1,6 +1,7 @@
 // Problems found in a scenario file, each located at file:line:col, and how they are printed: all at
 // once, each with a code frame and a fix, so one `gameday validate` run shows everything to mend.
 import { ScenarioError } from "../core/errors.ts";
+import { redact } from "../core/redact.ts";
 
 export type PathSegment = string | number;
 
@@ -53,14 +54,6 @@ export class ScenarioProblems extends ScenarioError {
   }
 }
 
-export const REDACTED = "***";
-
-/** Replaces every secret value in a text. Values shorter than 3 characters are left alone: they would garble any text. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) if (secret.length >= 3) out = out.replaceAll(secret, REDACTED);
-  return out;
-}
 
 export function formatProblems(file: string, problems: readonly Problem[], source: string, secrets: readonly string[] = []): string {
   const lines = source === "" ? [] : source.split(/\r?\n/);

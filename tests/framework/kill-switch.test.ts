@@ -2,9 +2,8 @@
 // terminal, and an `abort-when:` condition in the scenario file. Either reverts every fault at once
 // and ends the run as "aborted" (a finding, exit 1), saying why.
 import fs from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { cleanUp, gameday, injected, ledgerIn, type Command } from "./support/terminal.ts";
+import { cleanUp, embeddedKubeconfig, gameday, injected, ledgerIn, type Command } from "./support/terminal.ts";
 import { controlPlaneBinDir } from "../../helpers/platforms/kubernetes/control-plane.ts";
 
 const SCENARIO = "scenarios/queue-consumer-outage.yaml";
@@ -43,8 +42,8 @@ test.describe("stopping a game day from outside", () => {
       const running = run;
       await expect.poll(() => injected(stateDir), { timeout: 300_000, message: "the fault was injected" }).toBe(1);
       // What another machine knows: the cluster (its kubeconfig) and the namespace. Not this machine's state directory.
-      const runs = path.join(stateDir, "runs");
-      const kubeconfig = fs.readdirSync(runs).map((r) => path.join(runs, r, "control-plane", "kubeconfig")).find((f) => fs.existsSync(f)) ?? "";
+      const kubeconfig = embeddedKubeconfig(stateDir) ?? "";
+      expect(kubeconfig, "the embedded control plane wrote its kubeconfig").not.toBe("");
       const namespace = ledgerIn(stateDir).entries()[0]?.scope?.namespace ?? "";
       expect(namespace, "the ledger says where the fault was made").toMatch(/^gameday-/);
       const other = gameday(["abort", "--kubeconfig", kubeconfig, "--namespace", namespace, "--reason", "the on-call saw checkouts fail"], testInfo.outputPath("another-machine"), testInfo);

@@ -11,8 +11,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type TestInfo } from "@playwright/test";
 import { secretForms } from "../../helpers/core/redact.ts";
-import { readZip } from "../../helpers/core/zip.ts";
-import { cleanUp, expectNothingLeft, gameday, type Command } from "./support/terminal.ts";
+import { isZip, readZip } from "../../helpers/core/zip.ts";
+import { cleanUp, embeddedKubeconfig, expectNothingLeft, gameday, type Command } from "./support/terminal.ts";
 
 const planted = (what: string): string => `gdplant-${what}-${crypto.randomBytes(6).toString("hex")}`;
 
@@ -81,7 +81,7 @@ function scan(roots: readonly string[], texts: Record<string, string>, secrets: 
       if (!entry.isFile()) continue;
       const bytes = fs.readFileSync(file);
       result.files++;
-      if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) {
+      if (isZip(bytes)) {
         if (entry.name.startsWith("trace") || bytes.includes(Buffer.from("trace.trace"))) result.traces++;
         for (const zipped of readZip(bytes)) {
           result.zipEntries++;
@@ -144,11 +144,10 @@ async function runAndScan(testInfo: TestInfo, platform: "local" | "kubernetes"):
     let token: string | undefined;
     if (platform === "kubernetes") {
       // The embedded control plane's token exists only during the run: read it from its kubeconfig (a credential store, not scanned).
-      const runs = path.join(stateDir, "runs");
       await expect
         .poll(
           () => {
-            const config = fs.existsSync(runs) ? fs.readdirSync(runs).map((r) => path.join(runs, r, "control-plane", "kubeconfig")).find((f) => fs.existsSync(f)) : undefined;
+            const config = embeddedKubeconfig(stateDir);
             token = config ? /token: (\S+)/.exec(fs.readFileSync(config, "utf8"))?.[1] : undefined;
             return token ?? (run?.child.exitCode !== null ? "exited" : undefined);
           },

@@ -43,6 +43,13 @@ export function injected(stateDir: string): number {
   return fs.existsSync(path.join(stateDir, "ledger.jsonl")) ? ledgerIn(stateDir).entries().filter((e) => e.event === "inject").length : 0;
 }
 
+/** The kubeconfig of the embedded control plane a run started in this state directory, once it is written. */
+export function embeddedKubeconfig(stateDir: string): string | undefined {
+  const runs = path.join(stateDir, "runs");
+  if (!fs.existsSync(runs)) return undefined;
+  return fs.readdirSync(runs).map((r) => path.join(runs, r, "control-plane", "kubeconfig")).find((f) => fs.existsSync(f));
+}
+
 /** Processes started for this state directory (every child inherits GAMEDAY_STATE_DIR), with their command lines. */
 export function processesOf(stateDir: string): string[] {
   return processesWithEnv("GAMEDAY_STATE_DIR", stateDir).flatMap((pid) => {
